@@ -1,0 +1,130 @@
+package org.slicelab.ablations.data;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+
+/**
+ * Disjoint train / validation / test lists of labelled texts.
+ *
+ * <p>{@link #stratified} makes the splits (same label mix in each); {@link #subsample} draws the
+ * smaller sets one trial uses: train with the trial's seed, validation and test with a data
+ * seed, so every trial seed is scored on the same test set.
+ */
+public record DatasetSplits(List<LabeledText> train, List<LabeledText> validation,
+    List<LabeledText> test) implements Serializable {
+  /** Default validation fraction. */
+  public static final double VAL_FRACTION = 0.2;
+  /** Default test fraction. */
+  public static final double TEST_FRACTION = 0.2;
+
+  /** Copies the lists (immutable). */
+  public DatasetSplits {
+    train = List.copyOf(train);
+    validation = List.copyOf(validation);
+    test = List.copyOf(test);
+  }
+
+  /**
+   * Splits {@code all} per label: within each label, a seeded shuffle, then the first
+   * round(n * testFraction) go to test, the next round(n * valFraction) to validation, the rest
+   * to train. Each split is then shuffled with the same seed. Same input and seed, same splits.
+   */
+  public static DatasetSplits stratified(List<LabeledText> all, double valFraction,
+      double testFraction, long seed) {
+    if (!(valFraction >= 0 && testFraction >= 0 && valFraction + testFraction < 1)) {
+      throw new IllegalArgumentException("fractions must be >= 0 with a sum below 1, got val "
+          + valFraction + ", test " + testFraction);
+    }
+    Random random = new Random(seed);
+    List<LabeledText> train = new ArrayList<>();
+    List<LabeledText> validation = new ArrayList<>();
+    List<LabeledText> test = new ArrayList<>();
+    for (List<LabeledText> sameLabel : byLabel(all).values()) {
+      List<LabeledText> shuffled = new ArrayList<>(sameLabel);
+      Collections.shuffle(shuffled, random);
+      int n = shuffled.size();
+      int nTest = (int) Math.round(n * testFraction);
+      int nVal = (int) Math.round(n * valFraction);
+      test.addAll(shuffled.subList(0, nTest));
+      validation.addAll(shuffled.subList(nTest, nTest + nVal));
+      train.addAll(shuffled.subList(nTest + nVal, n));
+    }
+    Collections.shuffle(train, random);
+    Collections.shuffle(validation, random);
+    Collections.shuffle(test, random);
+    return new DatasetSplits(train, validation, test);
+  }
+
+  /**
+   * Stratified subsets of each split: {@code trainSize} of train drawn with {@code trainSeed};
+   * {@code valSize} of validation and {@code testSize} of test drawn with {@code dataSeed}.
+   *
+   * @throws IllegalArgumentException naming the trial option (train_size, val_size, test_size)
+   *     if a size is negative (or train_size zero) or larger than its split
+   */
+  public DatasetSplits subsample(int trainSize, long trainSeed, int valSize, int testSize,
+      long dataSeed) {
+    return new DatasetSplits(
+        sample(train, trainSize, 1, trainSeed, "train_size", "training"),
+        sample(validation, valSize, 0, dataSeed, "val_size", "validation"),
+        sample(test, testSize, 0, dataSeed + 1, "test_size", "test"));
+  }
+
+  /**
+   * A stratified sample of {@code size} items: each label gets its proportional share (largest
+   * remainder, so the shares add up to {@code size}), drawn by a seeded shuffle.
+   */
+  private static List<LabeledText> sample(List<LabeledText> split, int size, int min, long seed,
+      String option, String splitName) {
+    if (size < min || size > split.size()) {
+      String rule = size < min ? "must be at least " + min
+          : "must be at most " + split.size() + " (the " + splitName + " split)";
+      throw new IllegalArgumentException(
+          "trial option '" + option + "' = " + size + " is invalid: " + rule);
+    }
+    Map<Integer, List<LabeledText>> groups = byLabel(split);
+    Map<Integer, Integer> quota = new TreeMap<>();
+    int assigned = 0;
+    for (Map.Entry<Integer, List<LabeledText>> e : groups.entrySet()) {
+      int share = (int) ((long) size * e.getValue().size() / split.size());
+      quota.put(e.getKey(), share);
+      assigned += share;
+    }
+    // hand out the rest to the labels with the largest remainders (ties: lower label first)
+    List<Integer> byRemainder = new ArrayList<>(groups.keySet());
+    byRemainder.sort((a, b) -> Long.compare(remainder(size, groups.get(b), split),
+        remainder(size, groups.get(a), split)));
+    for (int i = 0; assigned < size; i++, assigned++) {
+      int label = byRemainder.get(i);
+      quota.merge(label, 1, Integer::sum);
+    }
+
+    Random random = new Random(seed);
+    List<LabeledText> result = new ArrayList<>(size);
+    for (Map.Entry<Integer, List<LabeledText>> e : groups.entrySet()) {
+      List<LabeledText> shuffled = new ArrayList<>(e.getValue());
+      Collections.shuffle(shuffled, random);
+      result.addAll(shuffled.subList(0, quota.get(e.getKey())));
+    }
+    Collections.shuffle(result, random);
+    return result;
+  }
+
+  private static long remainder(int size, List<LabeledText> group, List<LabeledText> split) {
+    return (long) size * group.size() % split.size();
+  }
+
+  /** Items grouped by label, labels in ascending order, input order kept within a label. */
+  private static Map<Integer, List<LabeledText>> byLabel(List<LabeledText> items) {
+    Map<Integer, List<LabeledText>> groups = new TreeMap<>();
+    for (LabeledText item : items) {
+      groups.computeIfAbsent(item.label(), k -> new ArrayList<>()).add(item);
+    }
+    return groups;
+  }
+}

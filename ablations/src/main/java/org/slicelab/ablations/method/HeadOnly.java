@@ -1,0 +1,33 @@
+package org.slicelab.ablations.method;
+
+import java.util.List;
+import org.slicelab.ablations.backbone.TextClassifier;
+import org.slicelab.ablations.train.DenseTrainable;
+import org.slicelab.ablations.train.Trainable;
+
+/** Linear probe: only the classification head trains; the encoder is frozen. */
+public final class HeadOnly implements FineTuningMethod {
+  private List<Trainable> trainables = List.of();
+
+  @Override
+  public void attach(TextClassifier model, MethodContext context) {
+    trainables = headTrainables(model);
+  }
+
+  /** The head's weight and bias as dense trainables (shared by methods that train the head). */
+  static List<Trainable> headTrainables(TextClassifier model) {
+    return List.of(
+        new DenseTrainable(TextClassifier.HEAD + ".weight", model.head().weight()),
+        new DenseTrainable(TextClassifier.HEAD + ".bias", model.head().bias()));
+  }
+
+  @Override
+  public List<Trainable> trainables() {
+    return trainables;
+  }
+
+  @Override
+  public void merge(TextClassifier model) {
+    // nothing to fold: the head's arrays were trained in place
+  }
+}

@@ -1,0 +1,102 @@
+package org.slicelab.ablations.method;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import java.util.ArrayList;
+import java.util.List;
+import org.slicelab.ablations.backbone.LinearLayer;
+import org.slicelab.ablations.backbone.TextClassifier;
+import org.slicelab.ablations.train.Trainable;
+import org.slicelab.ablations.trial.TrialSpec;
+
+/**
+ * SIFT (sparse increment fine-tuning): in every targeted weight and bias, train only the
+ * k = floor(rate * numel) + 1 entries with the largest |gradient| on the first batch. That
+ * probe's gradient is not applied; the index set is then fixed. Updates go straight into the
+ * tensor (no one-step lag), AdamW state is O(k), and weight decay acts on the entries themselves.
+ * The head trains fully.
+ */
+public final class Sift implements FineTuningMethod {
+  private final TrialSpec spec;
+  private final List<NDArray> tensors = new ArrayList<>();
+  private final List<String> names = new ArrayList<>();
+  private final List<Trainable> trainables = new ArrayList<>();
+  private List<Trainable> head = List.of();
+
+  /** SIFT with {@code sift_rate} and {@code targets} from {@code spec}. */
+  public Sift(TrialSpec spec) {
+    this.spec = spec;
+  }
+
+  /** Entries kept in a tensor of {@code numel} entries at {@code rate}. */
+  public static long keptEntries(long numel, double rate) {
+    return Math.min(numel, (long) Math.floor(rate * numel) + 1);
+  }
+
+  @Override
+  public void attach(TextClassifier model, MethodContext context) {
+    for (LinearLayer layer : LayerPatterns.select(model.encoder().linearLayers(),
+        spec.targetList())) {
+      tensors.add(layer.weight());
+      names.add(layer.name() + ".weight");
+      tensors.add(layer.bias());
+      names.add(layer.name() + ".bias");
+    }
+    for (NDArray tensor : tensors) {
+      tensor.setRequiresGradient(true);
+    }
+    head = HeadOnly.headTrainables(model);
+  }
+
+  @Override
+  public boolean needsProbeBatch() {
+    return true;
+  }
+
+  @Override
+  public void selectFromProbe() {
+    trainables.clear();
+    for (int i = 0; i < tensors.size(); i++) {
+      NDArray tensor = tensors.get(i);
+      long numel = tensor.size();
+      int k = (int) keptEntries(numel, spec.siftRate());
+      NDArray magnitude = tensor.getGradient().reshape(-1).abs();
+      NDArray indices = magnitude.topK(k, 0, true, false).get(1).toType(DataType.INT64, false)
+          .sort();
+      ai.djl.ndarray.NDScope.unregister(indices);
+      trainables.add(new SparseTrainable(names.get(i), tensor, indices));
+    }
+  }
+
+  @Override
+  public List<Trainable> trainables() {
+    List<Trainable> out = new ArrayList<>(trainables);
+    out.addAll(head);
+    return out;
+  }
+
+  /** The selected flat indices per tensor name (after the probe). */
+  public java.util.Map<String, long[]> selectedIndices() {
+    java.util.Map<String, long[]> out = new java.util.LinkedHashMap<>();
+    for (Trainable t : trainables) {
+      out.put(t.name(), ((SparseTrainable) t).indices());
+    }
+    return out;
+  }
+
+  @Override
+  public long trainableParameterCount() {
+    long sparse = 0;
+    for (NDArray tensor : tensors) {
+      sparse += keptEntries(tensor.size(), spec.siftRate());
+    }
+    return sparse + head.stream().mapToLong(Trainable::size).sum();
+  }
+
+  @Override
+  public void merge(TextClassifier model) {
+    for (NDArray tensor : tensors) {
+      tensor.setRequiresGradient(false);
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package org.slicelab.ablations.method;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
+import org.slicelab.ablations.backbone.LinearAdapter;
+import org.slicelab.ablations.backbone.LinearLayer;
+import org.slicelab.ablations.select.SliceAxis;
+import org.slicelab.ablations.train.DenseTrainable;
+
+/**
+ * A trainable slice of one layer's weight, kept as an increment {@code D} over the frozen slice
+ * so that W itself is never touched until {@link #mergeInto}.
+ *
+ * <ul>
+ *   <li>ROW slice R: {@code D} is [r, d_in]; {@code y += (x D^T) E} with E [r, d_out] the one-hot
+ *       placement of R. Autograd then computes only {@code dD = dY[:, R]^T X}.</li>
+ *   <li>COLUMN slice C: {@code D} is [d_out, r]; {@code y += (x G) D^T} with G [d_in, r] the
+ *       one-hot gather of C. Autograd computes only {@code dD = dY^T X[:, C]}.</li>
+ * </ul>
+ * No full dW is ever formed; the extra cost is O(tokens * r * d).
+ */
+public final class SliceAdapter implements LinearAdapter {
+  private final SliceAxis axis;
+  private final int[] indices;
+  private final NDArray delta;
+  private final NDArray placement;
+  private final DenseTrainable trainable;
+
+  /** A zero increment on {@code indices} of {@code layer} along {@code axis}. */
+  public SliceAdapter(LinearLayer layer, SliceAxis axis, int[] indices, NDManager manager) {
+    this.axis = axis;
+    this.indices = indices.clone();
+    int r = indices.length;
+    int dim = axis.dimension(layer);
+    float[] oneHot = new float[r * dim];
+    for (int i = 0; i < r; i++) {
+      oneHot[i * dim + indices[i]] = 1f;
+    }
+    if (axis == SliceAxis.ROW) {
+      placement = manager.create(oneHot, new Shape(r, dim));
+      delta = manager.zeros(new Shape(r, layer.inFeatures()));
+    } else {
+      placement = manager.create(oneHot, new Shape(r, dim)).transpose();
+      delta = manager.zeros(new Shape(layer.outFeatures(), r));
+    }
+    NDArray frozenSlice = axis == SliceAxis.ROW
+        ? layer.weight().get(index(manager)) : layer.weight().get(columnIndex(manager));
+    trainable = new DenseTrainable(layer.name() + "." + axis.label() + "_slice", delta,
+        frozenSlice);
+  }
+
+  /** The slice's orientation. */
+  public SliceAxis axis() {
+    return axis;
+  }
+
+  /** The rows or columns trained (sorted). */
+  public int[] indices() {
+    return indices.clone();
+  }
+
+  /** The increment as an optimizer trainable (weight decay acts on slice + increment). */
+  public DenseTrainable trainable() {
+    return trainable;
+  }
+
+  @Override
+  public NDArray apply(NDArray x, NDArray y) {
+    if (axis == SliceAxis.ROW) {
+      return y.add(Linear.linear(x, delta).singletonOrThrow().matMul(placement));
+    }
+    return y.add(Linear.linear(x.matMul(placement), delta).singletonOrThrow());
+  }
+
+  @Override
+  public void mergeInto(LinearLayer layer) {
+    NDManager manager = delta.getManager();
+    NDArray w = layer.weight();
+    if (axis == SliceAxis.ROW) {
+      NDIndex rows = index(manager);
+      try (NDArray merged = w.get(rows).add(delta)) {
+        w.set(rows, merged);
+      }
+    } else {
+      NDIndex columns = columnIndex(manager);
+      try (NDArray merged = w.get(columns).add(delta)) {
+        w.set(columns, merged);
+      }
+    }
+  }
+
+  private NDIndex index(NDManager manager) {
+    return new NDIndex("{}", manager.create(toLong(indices)));
+  }
+
+  private NDIndex columnIndex(NDManager manager) {
+    return new NDIndex(":, {}", manager.create(toLong(indices)));
+  }
+
+  private static long[] toLong(int[] values) {
+    long[] out = new long[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = values[i];
+    }
+    return out;
+  }
+
+  /** Releases the increment and constants. */
+  public void close() {
+    delta.close();
+    placement.close();
+  }
+
+}

@@ -1,0 +1,19 @@
+package org.slicelab.ablations.select;
+
+import java.util.Map;
+import org.slicelab.ablations.backbone.BertConfig;
+import org.slicelab.ablations.backbone.FloatTensor;
+import org.slicelab.ablations.train.EncodedDataset;
+
+/**
+ * Inputs slice selectors may need: the training examples (Wanda calibration, lottery-ticket
+ * fine-tuning), the pretrained weights (rewinding), and a key naming backbone + task for caches.
+ *
+ * @param config backbone shape
+ * @param pretrained pretrained encoder weights by Hugging Face name
+ * @param train the trial's training examples
+ * @param taskKey identifies backbone and data (checksums) for cache file names
+ */
+public record SelectionData(BertConfig config, Map<String, FloatTensor> pretrained,
+    EncodedDataset train, String taskKey) {
+}

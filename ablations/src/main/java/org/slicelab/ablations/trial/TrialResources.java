@@ -1,0 +1,99 @@
+package org.slicelab.ablations.trial;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slicelab.ablations.backbone.BertConfig;
+import org.slicelab.ablations.backbone.FloatTensor;
+import org.slicelab.ablations.backbone.OnnxWeightReader;
+import org.slicelab.ablations.backbone.PretrainedFiles;
+import org.slicelab.ablations.backbone.TextTokenizer;
+import org.slicelab.ablations.data.DatasetSplits;
+import org.slicelab.ablations.data.LabeledText;
+import org.slicelab.ablations.data.SpamAssassin;
+import org.slicelab.ablations.train.EncodedDataset;
+
+/**
+ * What trials in one JVM share: the pretrained weights (read once), tokenizers, and tokenized
+ * splits. Spark tasks in one executor use the same instance, so only the first trial of an
+ * executor pays the loading cost. Thread-safe.
+ */
+public final class TrialResources {
+  private static final TrialResources SHARED = new TrialResources();
+
+  private volatile Map<String, FloatTensor> pretrained;
+  private final Map<Integer, TextTokenizer> tokenizers = new ConcurrentHashMap<>();
+  private final Map<String, TaskData> taskData = new ConcurrentHashMap<>();
+
+  /** The JVM-wide instance. */
+  public static TrialResources shared() {
+    return SHARED;
+  }
+
+  /** Backbone shape. */
+  public BertConfig config() {
+    return BertConfig.miniLm();
+  }
+
+  /** Pretrained encoder weights by Hugging Face name (host memory, read once per JVM). */
+  public Map<String, FloatTensor> pretrainedWeights() {
+    Map<String, FloatTensor> weights = pretrained;
+    if (weights == null) {
+      synchronized (this) {
+        if (pretrained == null) {
+          pretrained = Map.copyOf(OnnxWeightReader.read(PretrainedFiles.miniLm().onnxPath()));
+        }
+        weights = pretrained;
+      }
+    }
+    return weights;
+  }
+
+  /** SHA-256 of the pretrained weight file. */
+  public String weightsChecksum() {
+    return PretrainedFiles.miniLm().weightsSha256();
+  }
+
+  /** A tokenizer truncating and padding to {@code maxLen}. */
+  public TextTokenizer tokenizer(int maxLen) {
+    return tokenizers.computeIfAbsent(maxLen, TextTokenizer::miniLm);
+  }
+
+  /** Tokenized train/validation/test splits for a spec (cached by the fields that matter). */
+  public TaskData taskData(TrialSpec spec) {
+    String key = spec.dataset() + "/" + spec.trainSize() + "/" + spec.valSize() + "/"
+        + spec.testSize() + "/" + spec.seed() + "/" + spec.dataSeed() + "/" + spec.maxLen();
+    return taskData.computeIfAbsent(key, k -> {
+      DatasetSplits splits = SpamAssassin.load(spec.trainSize(), spec.valSize(), spec.testSize(),
+          spec.seed(), spec.dataSeed());
+      TextTokenizer tokenizer = tokenizer(spec.maxLen());
+      return new TaskData(encode(tokenizer, splits.train()), encode(tokenizer,
+          splits.validation()), encode(tokenizer, splits.test()), SpamAssassin.checksum());
+    });
+  }
+
+  private static EncodedDataset encode(TextTokenizer tokenizer, List<LabeledText> examples) {
+    List<String> texts = new ArrayList<>(examples.size());
+    int[] labels = new int[examples.size()];
+    for (int i = 0; i < examples.size(); i++) {
+      texts.add(examples.get(i).text());
+      labels[i] = examples.get(i).label();
+    }
+    TextTokenizer.Encoded encoded = tokenizer.encode(texts);
+    return new EncodedDataset(encoded.inputIds(), encoded.attentionMask(),
+        encoded.tokenTypeIds(), labels);
+  }
+
+  /**
+   * Tokenized splits of one task.
+   *
+   * @param train training examples
+   * @param validation validation examples
+   * @param test test examples
+   * @param dataChecksum SHA-256 of the raw data package
+   */
+  public record TaskData(EncodedDataset train, EncodedDataset validation, EncodedDataset test,
+      String dataChecksum) {
+  }
+}

@@ -1,0 +1,161 @@
+package org.slicelab.ablations.trial;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slicelab.ablations.backbone.FloatTensor;
+import org.slicelab.ablations.backbone.ModelExport;
+import org.slicelab.ablations.backbone.TextClassifier;
+import org.slicelab.ablations.method.FineTuningMethod;
+import org.slicelab.ablations.method.MethodContext;
+import org.slicelab.ablations.method.Methods;
+import org.slicelab.ablations.select.SelectionData;
+import org.slicelab.ablations.train.Autograd;
+import org.slicelab.ablations.train.ClassificationMetrics;
+import org.slicelab.ablations.train.Evaluator;
+import org.slicelab.ablations.train.TrainingDiverged;
+import org.slicelab.ablations.train.TrainingLoop;
+import org.slicelab.ablations.train.TrainingOptions;
+import org.slicelab.ablations.train.TrainingOutcome;
+
+/**
+ * Runs one trial: builds the classifier from the (shared) pretrained weights, attaches the
+ * method, trains, merges, evaluates on validation and test, and optionally saves the model.
+ * Every exception becomes a {@link TrialResult} with status FAILED (or DIVERGED); nothing is
+ * thrown. Safe to call from several threads at once.
+ */
+public final class TrialRunner {
+  /** SliceLab's version, for provenance. */
+  public static final String VERSION = "0.1.0-SNAPSHOT";
+
+  private final TrialResources resources;
+
+  /** A runner over the JVM-wide shared resources. */
+  public TrialRunner() {
+    this(TrialResources.shared());
+  }
+
+  /** A runner over the given resources. */
+  public TrialRunner(TrialResources resources) {
+    this.resources = resources;
+  }
+
+  /** Runs on CPU without saving. */
+  public TrialResult run(TrialSpec spec) {
+    return run(spec, Device.cpu(), null);
+  }
+
+  /**
+   * Runs {@code spec} on {@code device}; when {@code saveModel} is not null the merged model is
+   * written there as safetensors + config.json.
+   */
+  public TrialResult run(TrialSpec spec, Device device, Path saveModel) {
+    Map<String, Object> metrics = new LinkedHashMap<>();
+    Map<String, String> provenance = provenance(device);
+    long start = System.nanoTime();
+    try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
+      Autograd.setRecording(false);
+      TrialResources.TaskData data = resources.taskData(spec);
+      provenance.put("data_sha256", data.dataChecksum());
+      provenance.put("weights_sha256", resources.weightsChecksum());
+      Map<String, FloatTensor> weights = resources.pretrainedWeights();
+      if (spec.init().equals("random")) {
+        weights = TextClassifier.randomLike(weights, spec.seed());
+      }
+      TextClassifier model =
+          TextClassifier.create(manager, resources.config(), weights, 2, spec.seed());
+      FineTuningMethod method = Methods.create(spec);
+      method.attach(model, new MethodContext(spec, manager, new SelectionData(
+          resources.config(), resources.pretrainedWeights(), data.train(),
+          data.dataChecksum().substring(0, 12) + "-" + resources.weightsChecksum()
+              .substring(0, 12))));
+      metrics.put("trainable_params", method.trainableParameterCount());
+      injectFault(spec, model);
+      metrics.put("setup_seconds", seconds(start));
+
+      TrainingOutcome outcome = TrainingLoop.train(model, method, data.train(), manager,
+          new TrainingOptions(spec.epochs(), spec.batchSize(), spec.effectiveLr(),
+              spec.warmupFraction(), spec.weightDecay(), spec.gradClip(), spec.seed()));
+      method.merge(model);
+
+      long evalStart = System.nanoTime();
+      ClassificationMetrics val = Evaluator.evaluate(model, data.validation(), 64, manager);
+      ClassificationMetrics test = Evaluator.evaluate(model, data.test(), 64, manager);
+      metrics.put("val_acc", val.accuracy());
+      metrics.put("val_f1", val.macroF1());
+      metrics.put("val_loss", val.loss());
+      metrics.put("test_acc", test.accuracy());
+      metrics.put("test_f1", test.macroF1());
+      metrics.put("test_loss", test.loss());
+      metrics.put("train_loss", outcome.finalTrainLoss());
+      metrics.put("total_params", model.parameterCount());
+      metrics.put("optimizer_state_bytes", outcome.optimizerStateBytes());
+      metrics.put("steps", outcome.steps());
+      metrics.put("train_seconds", outcome.trainSeconds());
+      metrics.put("eval_seconds", seconds(evalStart));
+      metrics.put("median_step_ms", outcome.medianStepMillis());
+      metrics.put("examples_per_second",
+          outcome.trainSeconds() > 0
+              ? (double) data.train().size() * spec.epochs() / outcome.trainSeconds() : 0.0);
+      if (saveModel != null) {
+        metrics.put("saved_bytes", ModelExport.save(model, saveModel,
+            Map.of("trial_id", spec.trialId(), "spec", spec.toJson())));
+      }
+      metrics.put("trial_seconds", seconds(start));
+      var curves = new java.util.ArrayList<>(outcome.curve());
+      curves.add(new org.slicelab.ablations.train.CurvePoint(outcome.steps(), spec.epochs() - 1,
+          "validation", "accuracy", val.accuracy()));
+      curves.add(new org.slicelab.ablations.train.CurvePoint(outcome.steps(), spec.epochs() - 1,
+          "test", "accuracy", test.accuracy()));
+      return new TrialResult(spec, TrialStatus.OK, null, metrics, curves, provenance);
+    } catch (TrainingDiverged e) {
+      metrics.put("trial_seconds", seconds(start));
+      return TrialResult.failure(spec, TrialStatus.DIVERGED, e, metrics, provenance);
+    } catch (RuntimeException | Error e) {
+      metrics.put("trial_seconds", seconds(start));
+      return TrialResult.failure(spec, TrialStatus.FAILED, e, metrics, provenance);
+    }
+  }
+
+  private static void injectFault(TrialSpec spec, TextClassifier model) {
+    switch (spec.fault()) {
+      case "throw" -> throw new IllegalStateException("injected fault (fault = throw)");
+      case "nan" -> model.head().bias().muli(Float.NaN);
+      case "sleep" -> {
+        try {
+          Thread.sleep(3_600_000L);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while sleeping (fault = sleep)", e);
+        }
+      }
+      default -> {
+      }
+    }
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  /** Where and with what a trial runs. */
+  public static Map<String, String> provenance(Device device) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("device", device.toString());
+    p.put("slicelab_version", VERSION);
+    p.put("djl_version", Engine.getDjlVersion());
+    p.put("pytorch_version", Engine.getEngine("PyTorch").getVersion());
+    p.put("java_version", System.getProperty("java.version"));
+    p.put("os_arch", System.getProperty("os.name") + "/" + System.getProperty("os.arch"));
+    try {
+      p.put("host", InetAddress.getLocalHost().getHostName());
+    } catch (java.io.IOException e) {
+      p.put("host", "unknown");
+    }
+    return p;
+  }
+}
