@@ -16,7 +16,8 @@ import org.jsoup.Jsoup;
 /**
  * Turns a raw RFC-822 e-mail into plain body text: drops the headers, decodes quoted-printable
  * and base64 text parts of simple (possibly nested) multipart MIME, strips HTML with jsoup and
- * collapses whitespace. Non-text parts (images, attachments of other types) are skipped.
+ * collapses whitespace. Non-text parts (images, attachments of other types) are skipped; a body
+ * that is itself a whole message (starts with Return-Path: or Received:) loses those headers too.
  * Deliberately modest: it is a data-cleaning step, not a MIME library.
  */
 public final class EmailText {
@@ -25,7 +26,8 @@ public final class EmailText {
       Pattern.compile("(?i);\\s*([a-z0-9_-]+)\\s*=\\s*(\"([^\"]*)\"|[^;\\s]+)");
   private static final Pattern LOOKS_LIKE_HTML =
       Pattern.compile("(?i)<\\s*(html|body|head|br|font|table|div|p)[\\s>/]");
-  private static final Pattern WHITESPACE = Pattern.compile("[\\s\\p{Z}]+");
+  private static final Pattern EMBEDDED_MESSAGE =
+      Pattern.compile("\\s*(Return-Path|Received):", Pattern.CASE_INSENSITIVE);
 
   private EmailText() {
   }
@@ -37,7 +39,21 @@ public final class EmailText {
 
   /** Collapses runs of whitespace (including non-breaking spaces) to one space, and trims. */
   static String collapse(String text) {
-    return WHITESPACE.matcher(text).replaceAll(" ").trim();
+    StringBuilder out = new StringBuilder(text.length());
+    boolean pendingSpace = false;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+        pendingSpace = out.length() > 0;
+      } else {
+        if (pendingSpace) {
+          out.append(' ');
+          pendingSpace = false;
+        }
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 
   /** Text of one entity (a whole message or a MIME part): headers, blank line, body. */
@@ -73,6 +89,9 @@ public final class EmailText {
     String encoding = headers.getOrDefault("content-transfer-encoding", "").trim()
         .toLowerCase(Locale.ROOT);
     String text = decode(body, encoding, param(contentType, "charset"));
+    if (EMBEDDED_MESSAGE.matcher(text).lookingAt() && depth < MAX_DEPTH) {
+      return partText(text.stripLeading(), depth + 1); // a whole message pasted into the body
+    }
     return maybeHtml(text, mimeType.equals("text/html"));
   }
 
@@ -180,7 +199,7 @@ public final class EmailText {
     } else {
       return body; // 7bit / 8bit / binary: already text
     }
-    return new String(bytes, charset(charsetName));
+    return new String(bytes, charset(charsetName)).replace("\r\n", "\n");
   }
 
   private static Charset charset(String name) {

@@ -93,7 +93,7 @@ public final class TrialSpec implements Serializable {
   private int rank = 8;
   /** Slice start: an index ("40") or a fraction of the dimension ("0.5"). */
   private String position = "0";
-  private String mode = "alternate";
+  private String mode = "row";
   private int moveSteps = 0;
   private boolean bias = false;
   private String targets = DEFAULT_TARGETS;
