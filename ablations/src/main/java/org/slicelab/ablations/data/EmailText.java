@@ -95,7 +95,7 @@ public final class EmailText {
     return maybeHtml(text, mimeType.equals("text/html"));
   }
 
-  /** multipart/alternative: the plain version if it has text, else the others; other kinds: all parts. */
+  /** multipart/alternative: the first part with text (plain comes first by convention); else all. */
   private static String multipartText(String mimeType, List<String> parts, int depth) {
     List<String> texts = new ArrayList<>();
     for (String part : parts) {

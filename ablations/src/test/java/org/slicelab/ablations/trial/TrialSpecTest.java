@@ -1,0 +1,45 @@
+package org.slicelab.ablations.trial;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TrialSpecTest {
+
+  @Test
+  void canonicalJsonIsSortedCompleteAndStable() {
+    TrialSpec a = TrialSpec.builder().method("slicefine").rank(4).build();
+    TrialSpec b = TrialSpec.fromMap(Map.of("rank", 4, "method", "slicefine"));
+    assertEquals(a.toJson(), b.toJson());
+    assertEquals(a.trialId(), b.trialId());
+    assertEquals(64, a.trialId().length());
+    assertTrue(a.toJson().startsWith("{\"backbone\":\"all-minilm-l6-v2\",\"batch_size\":16"));
+    assertEquals(a, TrialSpec.fromJson(a.toJson()));
+    assertNotEquals(a.trialId(), a.toBuilder().seed(2).build().trialId());
+  }
+
+  @Test
+  void unknownKeysAndWrongTypesNameTheKey() {
+    IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+        () -> TrialSpec.fromMap(Map.of("rnak", 4)));
+    assertTrue(unknown.getMessage().contains("'rnak'"), unknown.getMessage());
+    IllegalArgumentException type = assertThrows(IllegalArgumentException.class,
+        () -> TrialSpec.fromMap(Map.of("rank", "eight")));
+    assertTrue(type.getMessage().contains("'rank'") && type.getMessage().contains("integer"),
+        type.getMessage());
+  }
+
+  @Test
+  void positionsResolveAsIndexOrFraction() {
+    TrialSpec spec = TrialSpec.builder().rank(5).position("0.5").build();
+    assertEquals(192, spec.slicePosition(384, "q"));
+    assertEquals(379, TrialSpec.builder().rank(5).position("0.999").build()
+        .slicePosition(384, "q"), "a fraction near 1 keeps the window inside");
+    assertEquals(40, TrialSpec.fromMap(Map.of("position", 40, "rank", 5))
+        .slicePosition(384, "q"));
+  }
+}
