@@ -336,11 +336,11 @@ public final class TrialSpec implements Serializable {
       return lr;
     }
     return switch (method) {
-      case "head" -> 1e-3;
+      case "head" -> 5e-3;
       case "full" -> 5e-5;
-      case "lora" -> 1e-3;
-      case "sift" -> 2e-4;
-      default -> 1e-3;
+      case "lora" -> 2e-3;
+      case "sift" -> 2e-3;
+      default -> 5e-3;
     };
   }
 

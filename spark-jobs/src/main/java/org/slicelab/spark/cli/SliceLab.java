@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "slicelab", mixinStandardHelpOptions = true, version = "SliceLab 0.1.0",
     description = "Spark-orchestrated SliceFine / SIFT ablations on pretrained encoders.",
-    subcommands = {TrialCommand.class})
+    subcommands = {TrialCommand.class, SweepCommand.class, BenchCommand.class, ReportCommand.class,
+        Figure2Command.class})
 public final class SliceLab implements Runnable {
 
   @CommandLine.Spec

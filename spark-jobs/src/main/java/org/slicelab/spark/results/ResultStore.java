@@ -88,7 +88,8 @@ public final class ResultStore {
     boolean hasScheme = out.matches("[A-Za-z][A-Za-z0-9+.-]+:.*");
     try {
       Path root = hasScheme ? new Path(URI.create(out))
-          : new Path(java.nio.file.Path.of(out).toAbsolutePath().normalize().toUri());
+          : new Path("file", null, java.nio.file.Path.of(out).toAbsolutePath().normalize()
+              .toString());
       // fails early on an unknown scheme or an unreachable file system
       ResultStore store = new ResultStore(root, conf);
       if (store.fs.exists(store.root) && !store.fs.getFileStatus(store.root).isDirectory()) {
@@ -225,6 +226,15 @@ public final class ResultStore {
       // best effort: leftovers are invisible to readers
     }
     return removed;
+  }
+
+  /** Removes this run's (empty) staging directory; call when the run ends. */
+  public void finish() {
+    try {
+      fs.delete(new Path(root, STAGING + "/" + runId), true);
+    } catch (IOException e) {
+      // best effort
+    }
   }
 
   /** The committed batch directories of a table, sorted by batch id. */

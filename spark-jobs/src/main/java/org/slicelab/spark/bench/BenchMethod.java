@@ -1,0 +1,69 @@
+package org.slicelab.spark.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slicelab.ablations.trial.TrialSpec;
+
+/**
+ * A benchmarked method configuration, named by a label: {@code head}, {@code full},
+ * {@code slicefine_r<rank>_<row|column>}, {@code sift_<percent>pct} (e.g. {@code sift_1pct},
+ * {@code sift_0.8pct}) or {@code lora_r<rank>}. Every other trial option keeps its default
+ * (all encoder Linears targeted, static slice at position 0, head trained fully, no weight decay,
+ * gradient clipping 1.0).
+ *
+ * @param label the name used in tables and ratios
+ * @param spec the trial spec the method is built from
+ */
+public record BenchMethod(String label, TrialSpec spec) {
+  private static final Pattern SLICE = Pattern.compile("slicefine_r(\\d+)_(row|column)");
+  private static final Pattern LORA = Pattern.compile("lora_r(\\d+)");
+  private static final Pattern SIFT = Pattern.compile("sift_(\\d+(?:\\.\\d+)?)pct");
+
+  /** The method set, in table order. */
+  public static final List<String> STANDARD = List.of("head", "full",
+      "slicefine_r1_row", "slicefine_r5_row", "slicefine_r8_row",
+      "slicefine_r1_column", "slicefine_r5_column", "slicefine_r8_column",
+      "sift_1pct", "lora_r8");
+
+  /** Parses a label (see the class comment) into a spec with batch and length applied. */
+  public static BenchMethod parse(String label, int batchSize, int maxLen) {
+    TrialSpec.Builder b = TrialSpec.builder().batchSize(batchSize).maxLen(maxLen);
+    String l = label.trim();
+    Matcher m;
+    if (l.equals("head") || l.equals("full")) {
+      b.method(l);
+    } else if ((m = SLICE.matcher(l)).matches()) {
+      b.method("slicefine").rank(Integer.parseInt(m.group(1))).mode(m.group(2));
+    } else if ((m = LORA.matcher(l)).matches()) {
+      b.method("lora").rank(Integer.parseInt(m.group(1)));
+    } else if ((m = SIFT.matcher(l)).matches()) {
+      b.method("sift").siftRate(Double.parseDouble(m.group(1)) / 100.0);
+    } else {
+      throw new IllegalArgumentException("option '--methods': unknown method '" + label
+          + "'; use head, full, slicefine_r<k>_<row|column>, sift_<x>pct or lora_r<k>");
+    }
+    return new BenchMethod(l, b.build());
+  }
+
+  /** Parses a comma-separated list (duplicates rejected). */
+  public static List<BenchMethod> parseList(String labels, int batchSize, int maxLen) {
+    List<BenchMethod> out = new ArrayList<>();
+    for (String label : labels.split(",")) {
+      if (label.isBlank()) {
+        continue;
+      }
+      BenchMethod m = parse(label, batchSize, maxLen);
+      if (out.stream().anyMatch(o -> o.label().equals(m.label()))) {
+        throw new IllegalArgumentException("option '--methods': '" + m.label()
+            + "' is listed twice");
+      }
+      out.add(m);
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException("option '--methods' lists no method");
+    }
+    return out;
+  }
+}

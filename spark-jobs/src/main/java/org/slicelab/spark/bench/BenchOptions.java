@@ -1,0 +1,55 @@
+package org.slicelab.spark.bench;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What {@code slicelab bench} runs.
+ *
+ * @param methods the configurations, in table order
+ * @param batchSize examples per step
+ * @param maxLen sequence length (every batch is built to reach it, see {@link BenchData})
+ * @param repeats timed rounds; each round runs one step of every method (rotated order)
+ * @param warmup untimed rounds first
+ * @param out output directory
+ * @param threads torch intra-op thread counts to compare (empty = the engine's setting); the
+ *     first is the primary one for ratios and targets
+ * @param memory measure peak memory in one child JVM per method
+ * @param memorySteps training steps each memory probe runs
+ * @param artifacts save and size each method's artefacts
+ * @param keepArtifacts keep the merged models on disk (else deleted after sizing)
+ * @param matmulSize square size of the interleaved matmul rate measurement
+ */
+public record BenchOptions(List<BenchMethod> methods, int batchSize, int maxLen, int repeats,
+    int warmup, Path out, List<Integer> threads, boolean memory, int memorySteps,
+    boolean artifacts, boolean keepArtifacts, int matmulSize) {
+
+  /** Checks ranges; throws {@link IllegalArgumentException} naming the option. */
+  public BenchOptions {
+    methods = List.copyOf(methods);
+    threads = List.copyOf(threads);
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("option '--batch-size' must be >= 1");
+    }
+    if (maxLen < 8 || maxLen > 512) {
+      throw new IllegalArgumentException("option '--max-len' must be in [8, 512]");
+    }
+    if (repeats < 1) {
+      throw new IllegalArgumentException("option '--repeats' must be >= 1");
+    }
+    if (warmup < 0) {
+      throw new IllegalArgumentException("option '--warmup' must be >= 0");
+    }
+    if (memorySteps < 1) {
+      throw new IllegalArgumentException("option '--memory-steps' must be >= 1");
+    }
+    if (matmulSize < 64) {
+      throw new IllegalArgumentException("option '--matmul-size' must be >= 64");
+    }
+    for (int t : threads) {
+      if (t < 1) {
+        throw new IllegalArgumentException("option '--torch-threads' values must be >= 1");
+      }
+    }
+  }
+}

@@ -1,0 +1,448 @@
+package org.slicelab.spark.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slicelab.ablations.backbone.BertConfig;
+import org.slicelab.spark.bench.BenchRunner.Result;
+import org.slicelab.spark.bench.BenchRunner.Sample;
+import org.slicelab.spark.bench.BenchRunner.Variant;
+
+/**
+ * Turns {@link BenchRunner.Result} into the outputs: per-method rows (Parquet
+ * {@code bench_methods.parquet}), every timed step ({@code bench_steps.parquet}), the matmul
+ * measurements ({@code bench_machine.parquet}), a markdown report ({@code bench.md}) and the
+ * summary map printed as the final JSON line (also {@code bench.json}).
+ *
+ * <p>Ratios are ratios of median step times within one thread count. A second, drift-robust
+ * estimate is also given: the median (and quartiles) over rounds of the <em>paired</em> ratio of
+ * the two methods' steps in the same round.
+ */
+public final class BenchReport {
+  private final Result r;
+  private final List<Map<String, Object>> methodRows = new ArrayList<>();
+  private final Map<String, Map<String, Object>> byVariant = new LinkedHashMap<>();
+  private final int primaryThreads;
+
+  /** Derives every number from the measurements. */
+  public BenchReport(Result result) {
+    this.r = result;
+    this.primaryThreads = r.variants().get(0).threads();
+    for (Variant v : r.variants()) {
+      Map<String, Object> row = row(v);
+      methodRows.add(row);
+      byVariant.put(v.label(), row);
+    }
+  }
+
+  /** Per-variant rows (column -> value). */
+  public List<Map<String, Object>> methodRows() {
+    return methodRows;
+  }
+
+  private List<Sample> samples(Variant v) {
+    return r.samples().stream().filter(s -> s.variant().equals(v)).toList();
+  }
+
+  private double[] stepMs(Variant v) {
+    return samples(v).stream().mapToDouble(Sample::stepMs).toArray();
+  }
+
+  private Variant find(String methodLabel, int threads) {
+    return r.variants().stream()
+        .filter(v -> v.method().label().equals(methodLabel) && v.threads() == threads)
+        .findFirst().orElse(null);
+  }
+
+  private Variant lora(int threads) {
+    Variant v = find("lora_r8", threads);
+    if (v != null) {
+      return v;
+    }
+    return r.variants().stream().filter(x -> x.threads() == threads
+        && x.method().spec().method().equals("lora")).findFirst().orElse(null);
+  }
+
+  /** Median matmul rate (GFLOP/s) interleaved with the steps, for a thread count. */
+  double matmulGflops(int threads) {
+    long n = r.options().matmulSize();
+    return 2.0 * n * n * n / Stats.of(r.matmulNanos().get(threads)).median();
+  }
+
+  /** Median over rounds of a.step / b.step in the same round, with quartiles. */
+  Stats paired(Variant a, Variant b) {
+    if (a == null || b == null) {
+      return Stats.of(new double[0]);
+    }
+    Map<Integer, Double> bByRound = new LinkedHashMap<>();
+    samples(b).forEach(s -> bByRound.put(s.round(), s.stepMs()));
+    List<Double> ratios = new ArrayList<>();
+    for (Sample s : samples(a)) {
+      Double other = bByRound.get(s.round());
+      if (other != null && other > 0) {
+        ratios.add(s.stepMs() / other);
+      }
+    }
+    return Stats.of(ratios);
+  }
+
+  private Map<String, Object> row(Variant v) {
+    BenchOptions o = r.options();
+    String label = v.method().label();
+    List<Sample> ss = samples(v);
+    Stats step = Stats.of(stepMs(v));
+    Stats fwd = Stats.of(ss.stream().mapToDouble(s -> s.time().forwardNanos() / 1e6).toArray());
+    Stats bwd = Stats.of(ss.stream().mapToDouble(s -> s.time().backwardNanos() / 1e6).toArray());
+    Stats opt = Stats.of(ss.stream().mapToDouble(s -> s.time().optimizerNanos() / 1e6).toArray());
+    BertConfig config = BertConfig.miniLm();
+    int len = r.data().effectiveLen();
+    FlopCounter.Flops flops = FlopCounter.count(v.method().spec(), config, o.batchSize(), len);
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("method", label);
+    row.put("variant", v.label());
+    row.put("family", v.method().spec().method());
+    row.put("torch_threads", v.threads());
+    row.put("batch_size", o.batchSize());
+    row.put("max_len", o.maxLen());
+    row.put("effective_len", len);
+    row.put("repeats", o.repeats());
+    row.put("warmup", o.warmup());
+    row.put("step_ms_median", step.median());
+    row.put("step_ms_q1", step.q1());
+    row.put("step_ms_q3", step.q3());
+    row.put("step_ms_iqr", step.iqr());
+    row.put("step_ms_min", step.min());
+    row.put("step_ms_max", step.max());
+    row.put("step_ms_mean", step.mean());
+    row.put("forward_ms_median", fwd.median());
+    row.put("backward_ms_median", bwd.median());
+    row.put("optimizer_ms_median", opt.median());
+    row.put("examples_per_second", o.batchSize() / (step.median() / 1e3));
+    row.put("trainable_params", r.trainable().get(label));
+    row.put("optimizer_state_bytes", r.optimizerBytes().get(label));
+    row.put("flops_forward", flops.forward());
+    row.put("flops_activation_backward", flops.activationBackward());
+    row.put("flops_weight_gradient", flops.weightGradient());
+    row.put("flops_total", flops.total());
+    double rate = matmulGflops(v.threads());
+    double achieved = flops.total() / (step.median() * 1e6);
+    row.put("achieved_gflops", achieved);
+    row.put("matmul_gflops", rate);
+    row.put("matmul_fraction", achieved / rate);
+    row.put("flop_floor_ms", flops.total() / rate / 1e6);
+    row.put("time_vs_floor", step.median() / (flops.total() / rate / 1e6));
+    Variant full = find("full", v.threads());
+    Variant lora = lora(v.threads());
+    row.put("ratio_vs_full", full == null ? null : step.median() / Stats.of(stepMs(full)).median());
+    row.put("ratio_vs_lora", lora == null ? null : step.median() / Stats.of(stepMs(lora)).median());
+    Stats pf = paired(v, full);
+    Stats pl = paired(v, lora);
+    row.put("paired_ratio_vs_full_median", pf.median());
+    row.put("paired_ratio_vs_full_q1", pf.q1());
+    row.put("paired_ratio_vs_full_q3", pf.q3());
+    row.put("paired_ratio_vs_lora_median", pl.median());
+    row.put("paired_ratio_vs_lora_q1", pl.q1());
+    row.put("paired_ratio_vs_lora_q3", pl.q3());
+    row.put("flops_vs_full", full == null ? null : (double) flops.total()
+        / FlopCounter.count(full.method().spec(), config, o.batchSize(), len).total());
+    long user = ss.stream().mapToLong(s -> s.cpu().userTicks()).sum();
+    long sys = ss.stream().mapToLong(s -> s.cpu().systemTicks()).sum();
+    long faults = ss.stream().mapToLong(s -> s.cpu().minorFaults()).sum();
+    double wall = ss.stream().mapToDouble(s -> s.stepMs() / 1e3).sum();
+    row.put("cpu_user_seconds", user / ProcStats.TICKS_PER_SECOND);
+    row.put("cpu_system_seconds", sys / ProcStats.TICKS_PER_SECOND);
+    row.put("cpu_system_fraction", user + sys == 0 ? null : (double) sys / (user + sys));
+    row.put("cpu_cores_busy", wall == 0 ? null
+        : (user + sys) / ProcStats.TICKS_PER_SECOND / wall);
+    row.put("minor_faults_per_step", ss.isEmpty() ? null : (double) faults / ss.size());
+    Map<String, Object> mem = r.memory().get(label);
+    if (mem != null && !mem.containsKey("error") && v.threads() == primaryThreads) {
+      row.put("native_peak_bytes", ((Number) mem.get("native_peak_bytes")).longValue());
+      row.put("setup_rss_bytes", ((Number) mem.get("setup_rss_bytes")).longValue());
+      row.put("heap_peak_bytes", ((Number) mem.get("heap_peak_bytes")).longValue());
+    } else {
+      row.put("native_peak_bytes", null);
+      row.put("setup_rss_bytes", null);
+      row.put("heap_peak_bytes", null);
+    }
+    ArtifactSizes sizes = r.artifacts().get(label);
+    row.put("merged_model_bytes", sizes == null ? null : sizes.mergedBytes());
+    row.put("increment_bytes", sizes == null ? null : sizes.incrementBytes());
+    row.put("started_at", r.startedAt());
+    row.put("host", r.environment().get("host"));
+    return row;
+  }
+
+  private Double rowValue(String label, String column) {
+    Map<String, Object> row = byVariant.get(label);
+    if (row == null || row.get(column) == null) {
+      return null;
+    }
+    return ((Number) row.get(column)).doubleValue();
+  }
+
+  private String primaryLabel(String method) {
+    Variant v = find(method, primaryThreads);
+    return v == null ? null : v.label();
+  }
+
+  /** Ratios of median step times at the primary thread count (and thread comparisons). */
+  public Map<String, Double> ratios() {
+    Map<String, Double> out = new LinkedHashMap<>();
+    putRatio(out, "slicefine_r5_vs_full", "slicefine_r5_row", "ratio_vs_full");
+    putRatio(out, "slicefine_r5_vs_lora", "slicefine_r5_row", "ratio_vs_lora");
+    putRatio(out, "sift_1pct_vs_full", "sift_1pct", "ratio_vs_full");
+    for (BenchMethod m : r.options().methods()) {
+      if (!m.label().equals("full")) {
+        putRatio(out, m.label() + "_vs_full", m.label(), "ratio_vs_full");
+      }
+      if (!m.spec().method().equals("lora") && !m.label().equals("full")) {
+        putRatio(out, m.label() + "_vs_lora", m.label(), "ratio_vs_lora");
+      }
+    }
+    List<Integer> threads = r.variants().stream().map(Variant::threads).distinct().toList();
+    for (int t : threads.subList(1, threads.size())) {
+      for (BenchMethod m : r.options().methods()) {
+        Variant a = find(m.label(), t);
+        Variant b = find(m.label(), primaryThreads);
+        out.put(m.label() + "_t" + t + "_vs_t" + primaryThreads,
+            Stats.of(stepMs(a)).median() / Stats.of(stepMs(b)).median());
+      }
+    }
+    return out;
+  }
+
+  private void putRatio(Map<String, Double> out, String key, String method, String column) {
+    String label = primaryLabel(method);
+    if (label != null && !out.containsKey(key)) {
+      Double v = rowValue(label, column);
+      if (v != null) {
+        out.put(key, v);
+      }
+    }
+  }
+
+  /** The best achieved fraction of the matmul rate at the primary thread count. */
+  public double bestMatmulFraction() {
+    return methodRows.stream().filter(row -> (int) row.get("torch_threads") == primaryThreads)
+        .mapToDouble(row -> (Double) row.get("matmul_fraction")).max().orElse(Double.NaN);
+  }
+
+  /** The targets: measured value, threshold, met. */
+  public Map<String, Map<String, Object>> targets() {
+    Map<String, Map<String, Object>> t = new LinkedHashMap<>();
+    Map<String, Double> ratios = ratios();
+    target(t, "slicefine_r5_step_vs_full", ratios.get("slicefine_r5_vs_full"), 0.75, true);
+    target(t, "slicefine_r5_step_vs_lora_r8", ratios.get("slicefine_r5_vs_lora"), 1.0, true);
+    String s = primaryLabel("slicefine_r5_row");
+    Variant lora = lora(primaryThreads);
+    Double state = s == null || lora == null ? null
+        : rowValue(s, "optimizer_state_bytes") / rowValue(lora.label(), "optimizer_state_bytes");
+    target(t, "slicefine_r5_optimizer_state_vs_lora_r8", state, 0.5, true);
+    String full = primaryLabel("full");
+    target(t, "full_step_matmul_fraction", full == null ? null
+        : rowValue(full, "matmul_fraction"), 0.40, false);
+    target(t, "best_step_matmul_fraction", bestMatmulFraction(), 0.40, false);
+    return t;
+  }
+
+  private static void target(Map<String, Map<String, Object>> out, String name, Double value,
+      double threshold, boolean atMost) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("value", value);
+    m.put("threshold", (atMost ? "<= " : ">= ") + threshold);
+    m.put("met", value == null ? null : atMost ? value <= threshold : value >= threshold);
+    out.put(name, m);
+  }
+
+  /** The final JSON line's content. */
+  public Map<String, Object> summary() {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("command", "bench");
+    s.put("status", "ok");
+    s.put("out", r.options().out().toString());
+    s.put("torch_threads", primaryThreads);
+    s.put("batch_size", r.options().batchSize());
+    s.put("max_len", r.options().maxLen());
+    s.put("effective_len", r.data().effectiveLen());
+    s.put("repeats", r.options().repeats());
+    s.put("warmup", r.options().warmup());
+    s.put("ratios", ratios());
+    s.put("matmul_fraction", bestMatmulFraction());
+    s.put("matmul_gflops", matmulGflops(primaryThreads));
+    Map<String, Object> medians = new LinkedHashMap<>();
+    methodRows.forEach(row -> medians.put((String) row.get("variant"), row.get("step_ms_median")));
+    s.put("step_ms_median", medians);
+    s.put("targets", targets());
+    s.put("seconds", r.seconds());
+    return s;
+  }
+
+  /** Writes Parquet tables, bench.md and bench.json into the output directory. */
+  public void write() {
+    Path out = r.options().out();
+    ParquetTable.write(out.resolve("bench_methods.parquet"), "bench_methods", methodRows);
+    List<Map<String, Object>> steps = new ArrayList<>();
+    for (Sample s : r.samples()) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("method", s.variant().method().label());
+      row.put("variant", s.variant().label());
+      row.put("torch_threads", s.variant().threads());
+      row.put("round", s.round());
+      row.put("position", s.position());
+      row.put("step_ms", s.stepMs());
+      row.put("forward_ms", s.time().forwardNanos() / 1e6);
+      row.put("backward_ms", s.time().backwardNanos() / 1e6);
+      row.put("optimizer_ms", s.time().optimizerNanos() / 1e6);
+      row.put("cpu_user_ticks", s.cpu().userTicks());
+      row.put("cpu_system_ticks", s.cpu().systemTicks());
+      row.put("minor_faults", s.cpu().minorFaults());
+      row.put("started_at", r.startedAt());
+      steps.add(row);
+    }
+    ParquetTable.write(out.resolve("bench_steps.parquet"), "bench_steps", steps);
+    List<Map<String, Object>> machine = new ArrayList<>();
+    r.calibration().forEach((threads, rates) -> rates.forEach((name, gflops) -> {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("measurement", name);
+      row.put("torch_threads", threads);
+      row.put("gflops", gflops);
+      row.put("interleaved", false);
+      row.put("started_at", r.startedAt());
+      machine.add(row);
+    }));
+    r.matmulNanos().forEach((threads, ns) -> {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("measurement", "square_" + r.options().matmulSize());
+      row.put("torch_threads", threads);
+      row.put("gflops", matmulGflops(threads));
+      row.put("interleaved", true);
+      row.put("started_at", r.startedAt());
+      machine.add(row);
+    });
+    ParquetTable.write(out.resolve("bench_machine.parquet"), "bench_machine", machine);
+    try {
+      Files.writeString(out.resolve("bench.md"), markdown());
+      Files.writeString(out.resolve("bench.json"), new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the report into " + out, e);
+    }
+  }
+
+  /** The markdown report. */
+  public String markdown() {
+    StringBuilder md = new StringBuilder();
+    BenchOptions o = r.options();
+    md.append("# SliceLab bench\n\n");
+    md.append(String.format(Locale.ROOT, "Started %s on %s; MiniLM-L6 (all-minilm-l6-v2), batch"
+            + " %d, length %d (effective %d), %d warm-up + %d timed interleaved rounds, torch"
+            + " threads %s. Environment: %s.%n%n", r.startedAt(), r.environment().get("host"),
+        o.batchSize(), o.maxLen(), r.data().effectiveLen(), o.warmup(), o.repeats(),
+        r.variants().stream().map(Variant::threads).distinct().toList(), r.environment()));
+    md.append("## Step time\n\n");
+    md.append("| method | step ms median [IQR] (min-max) | fwd / bwd / opt ms | examples/s"
+        + " | vs full | vs lora_r8 | paired vs full [IQR] | sys CPU | cores busy"
+        + " | faults/step |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|\n");
+    for (Map<String, Object> row : methodRows) {
+      md.append(String.format(Locale.ROOT,
+          "| %s | %.0f [%.0f-%.0f] (%.0f-%.0f) | %.0f / %.0f / %.0f | %.1f | %s | %s | %s | %s"
+              + " | %s | %s |%n",
+          row.get("variant"), d(row, "step_ms_median"), d(row, "step_ms_q1"),
+          d(row, "step_ms_q3"), d(row, "step_ms_min"), d(row, "step_ms_max"),
+          d(row, "forward_ms_median"), d(row, "backward_ms_median"),
+          d(row, "optimizer_ms_median"), d(row, "examples_per_second"),
+          f2(row.get("ratio_vs_full")), f2(row.get("ratio_vs_lora")),
+          row.get("paired_ratio_vs_full_median") == null
+              || Double.isNaN(d(row, "paired_ratio_vs_full_median")) ? "-"
+              : String.format(Locale.ROOT, "%.2f [%.2f-%.2f]", d(row,
+                  "paired_ratio_vs_full_median"), d(row, "paired_ratio_vs_full_q1"),
+                  d(row, "paired_ratio_vs_full_q3")),
+          pct(row.get("cpu_system_fraction")), f2(row.get("cpu_cores_busy")),
+          row.get("minor_faults_per_step") == null ? "-"
+              : String.format(Locale.ROOT, "%.0f", d(row, "minor_faults_per_step"))));
+    }
+    md.append("\n## Size and memory\n\n");
+    md.append("| method | trainable params | optimizer state | native peak (RSS above"
+        + " baseline) | Java heap peak | merged model | trained increments only |\n");
+    md.append("|---|---|---|---|---|---|---|\n");
+    for (Map<String, Object> row : methodRows) {
+      if ((int) row.get("torch_threads") != primaryThreads) {
+        continue;
+      }
+      md.append(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s | %s |%n",
+          row.get("method"), ((Number) row.get("trainable_params")).longValue(),
+          bytes(row.get("optimizer_state_bytes")), bytes(row.get("native_peak_bytes")),
+          bytes(row.get("heap_peak_bytes")), bytes(row.get("merged_model_bytes")),
+          bytes(row.get("increment_bytes"))));
+    }
+    md.append("\n## FLOPs and the machine's limit\n\n");
+    md.append(String.format(Locale.ROOT, "Matmul rate measured in-process through DJL"
+        + " (float32 %dx%d, one product per round interleaved with the steps, median): %s."
+        + " Calibration before the rounds: %s GFLOP/s.%n%n", o.matmulSize(), o.matmulSize(),
+        r.matmulNanos().keySet().stream().map(t -> String.format(Locale.ROOT,
+            "%.1f GFLOP/s at %d thread(s)", matmulGflops(t), t)).toList(), r.calibration()));
+    md.append("| method | GFLOP fwd / act-bwd / weight-grad = total | FLOPs vs full"
+        + " | achieved GFLOP/s | fraction of matmul rate | FLOP floor ms | time / floor |\n");
+    md.append("|---|---|---|---|---|---|---|\n");
+    for (Map<String, Object> row : methodRows) {
+      md.append(String.format(Locale.ROOT,
+          "| %s | %.1f / %.1f / %.1f = %.1f | %s | %.1f | %.0f%% | %.0f | %.2f |%n",
+          row.get("variant"), g(row, "flops_forward"), g(row, "flops_activation_backward"),
+          g(row, "flops_weight_gradient"), g(row, "flops_total"), f2(row.get("flops_vs_full")),
+          d(row, "achieved_gflops"), 100 * d(row, "matmul_fraction"), d(row, "flop_floor_ms"),
+          d(row, "time_vs_floor")));
+    }
+    md.append("\n## Targets\n\n| target | measured | threshold | met |\n|---|---|---|---|\n");
+    targets().forEach((name, t) -> md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n",
+        name, f2(t.get("value")), t.get("threshold"), t.get("met"))));
+    md.append("\nRatios (medians):\n\n");
+    ratios().forEach((k, v) -> md.append(String.format(Locale.ROOT, "- %s: %.3f%n", k, v)));
+    return md.toString();
+  }
+
+  private static double d(Map<String, Object> row, String key) {
+    Object v = row.get(key);
+    return v == null ? Double.NaN : ((Number) v).doubleValue();
+  }
+
+  private static double g(Map<String, Object> row, String key) {
+    return d(row, key) / 1e9;
+  }
+
+  private static String f2(Object v) {
+    return v == null || (v instanceof Double x && x.isNaN()) ? "-"
+        : String.format(Locale.ROOT, "%.2f", ((Number) v).doubleValue());
+  }
+
+  private static String pct(Object v) {
+    return v == null ? "-" : String.format(Locale.ROOT, "%.0f%%",
+        100 * ((Number) v).doubleValue());
+  }
+
+  static String bytes(Object v) {
+    if (v == null) {
+      return "-";
+    }
+    double b = ((Number) v).doubleValue();
+    if (b < 0) {
+      return "-";
+    }
+    if (b >= 1 << 20) {
+      return String.format(Locale.ROOT, "%.1f MiB", b / (1 << 20));
+    }
+    if (b >= 1 << 10) {
+      return String.format(Locale.ROOT, "%.1f KiB", b / (1 << 10));
+    }
+    return String.format(Locale.ROOT, "%.0f B", b);
+  }
+}

@@ -1,0 +1,255 @@
+package org.slicelab.spark.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.slicelab.ablations.backbone.BertConfig;
+import org.slicelab.ablations.train.Autograd;
+import org.slicelab.ablations.trial.TrialResources;
+import org.slicelab.ablations.trial.TrialRunner;
+
+/**
+ * Runs the benchmark: every method's training step, interleaved round-robin in one process so
+ * that machine drift (other jobs, thermal, frequency) hits all methods alike; then peak memory
+ * per method in child JVMs, artefact sizes, FLOP counts and the machine's matmul rate.
+ *
+ * <p>Round r runs one step of every (method, thread count) variant, in an order rotated by r, plus
+ * one timed {@code n x n} matmul per thread count (the rate the step is compared with, measured
+ * under the same drift). Every method's round r uses the same batch. The first {@code warmup}
+ * rounds are not recorded.
+ */
+public final class BenchRunner {
+  /** Distinct batches cycled over the rounds. */
+  public static final int DISTINCT_BATCHES = 4;
+  /** Seed of the batch selection. */
+  public static final long DATA_SEED = 7;
+
+  private final BenchOptions options;
+  private final PrintStream log;
+
+  /** A runner logging progress to {@code log}. */
+  public BenchRunner(BenchOptions options, PrintStream log) {
+    this.options = options;
+    this.log = log;
+  }
+
+  /** One (method, torch thread count) combination. */
+  record Variant(BenchMethod method, int threads, String label) {
+  }
+
+  /** One timed step. */
+  record Sample(Variant variant, int round, int position, BenchCase.StepTime time,
+      ProcStats.Cpu cpu) {
+    double stepMs() {
+      return time.totalNanos() / 1e6;
+    }
+  }
+
+  /** Everything measured; see {@link BenchReport} for the outputs. */
+  record Result(BenchOptions options, BenchData data, List<Variant> variants,
+      List<Sample> samples, Map<Integer, List<Double>> matmulNanos,
+      Map<Integer, Map<String, Double>> calibration, Map<String, Map<String, Object>> memory,
+      Map<String, ArtifactSizes> artifacts, Map<String, Long> trainable,
+      Map<String, Long> optimizerBytes, Map<String, String> environment, double seconds,
+      String startedAt) {
+  }
+
+  /** Runs everything and returns the measurements. */
+  public Result run() {
+    long start = System.nanoTime();
+    String startedAt = Instant.now().toString();
+    try {
+      Files.createDirectories(options.out());
+    } catch (IOException e) {
+      throw new IllegalArgumentException("option '--out' = " + options.out()
+          + " cannot be created: " + e.getMessage(), e);
+    }
+    Autograd.ensureEngine();
+    Autograd.setRecording(false);
+    int engineThreads = JniUtils.getNumThreads();
+    List<Integer> threadCounts = options.threads().isEmpty()
+        ? List.of(engineThreads) : options.threads();
+    Map<String, String> env = environment(engineThreads);
+    log.println("[bench] environment " + env);
+
+    BenchData data = BenchData.load(options.batchSize(), options.maxLen(), DISTINCT_BATCHES,
+        DATA_SEED);
+    log.printf(Locale.ROOT, "[bench] data: %d batches of %d from %d SpamAssassin training texts"
+            + " (%d reach max_len %d); steps run at length %d%n", data.batches().size(),
+        options.batchSize(), data.poolSize(), data.fullLengthTexts(), options.maxLen(),
+        data.effectiveLen());
+    if (data.effectiveLen() < options.maxLen()) {
+      log.println("[bench] WARNING: no text reaches max_len; steps run at length "
+          + data.effectiveLen());
+    }
+    TrialResources.shared().pretrainedWeights();
+
+    Map<Integer, Map<String, Double>> calibration = new LinkedHashMap<>();
+    for (int t : threadCounts) {
+      JniUtils.setNumThreads(t);
+      calibration.put(t, calibrate(data.effectiveLen()));
+      log.println("[bench] matmul GFLOP/s with " + t + " torch thread(s): " + calibration.get(t));
+    }
+
+    List<Variant> variants = new ArrayList<>();
+    for (int t : threadCounts) {
+      for (BenchMethod m : options.methods()) {
+        String label = threadCounts.size() == 1 ? m.label() : m.label() + "@t" + t;
+        variants.add(new Variant(m, t, label));
+      }
+    }
+    Map<String, BenchCase> cases = new LinkedHashMap<>();
+    Map<String, Long> trainable = new LinkedHashMap<>();
+    Map<String, Long> optimizerBytes = new LinkedHashMap<>();
+    for (BenchMethod m : options.methods()) {
+      long t0 = System.nanoTime();
+      BenchCase c = new BenchCase(m, data.batch(0));
+      c.createOptimizer();
+      cases.put(m.label(), c);
+      trainable.put(m.label(), c.trainableParams());
+      optimizerBytes.put(m.label(), c.optimizerStateBytes());
+      log.printf(Locale.ROOT, "[bench] built %s: %d trainable, optimizer state %d B (%.1f s)%n",
+          m.label(), c.trainableParams(), c.optimizerStateBytes(),
+          (System.nanoTime() - t0) / 1e9);
+    }
+
+    List<Sample> samples = new ArrayList<>();
+    Map<Integer, List<Double>> matmulNanos = new LinkedHashMap<>();
+    threadCounts.forEach(t -> matmulNanos.put(t, new ArrayList<>()));
+    try (MatmulRate matmul = new MatmulRate(options.matmulSize())) {
+      int rounds = options.warmup() + options.repeats();
+      for (int round = 0; round < rounds; round++) {
+        boolean timed = round >= options.warmup();
+        int timedRound = round - options.warmup();
+        long roundStart = System.nanoTime();
+        // entries: the variants, then one matmul slot per thread count; rotated by round
+        int entries = variants.size() + threadCounts.size();
+        for (int i = 0; i < entries; i++) {
+          int e = Math.floorMod(i + round, entries);
+          if (e >= variants.size()) {
+            int t = threadCounts.get(e - variants.size());
+            JniUtils.setNumThreads(t);
+            long ns = matmul.timeOnce();
+            if (timed) {
+              matmulNanos.get(t).add((double) ns);
+            }
+            continue;
+          }
+          Variant v = variants.get(e);
+          JniUtils.setNumThreads(v.threads());
+          BenchCase c = cases.get(v.method().label());
+          ProcStats.Cpu before = ProcStats.cpu();
+          BenchCase.StepTime time = c.step(data.batch(round));
+          ProcStats.Cpu used = ProcStats.cpu().minus(before);
+          if (timed) {
+            samples.add(new Sample(v, timedRound, i, time, used));
+          }
+        }
+        log.printf(Locale.ROOT, "[bench] %s round %d/%d done in %.1f s%n",
+            timed ? "timed" : "warm-up", timed ? timedRound + 1 : round + 1,
+            timed ? options.repeats() : options.warmup(), (System.nanoTime() - roundStart) / 1e9);
+      }
+    }
+    JniUtils.setNumThreads(threadCounts.get(0));
+
+    Map<String, Map<String, Object>> memory = new LinkedHashMap<>();
+    if (options.memory()) {
+      Path errors = options.out().resolve("memory-probes.log");
+      for (BenchMethod m : options.methods()) {
+        long t0 = System.nanoTime();
+        Map<String, Object> probe = MemoryProbe.runChild(m.label(), options.batchSize(),
+            options.maxLen(), options.memorySteps(), threadCounts.get(0), 600, errors);
+        memory.put(m.label(), probe);
+        log.printf(Locale.ROOT, "[bench] memory %s: %s (%.1f s)%n", m.label(), probe,
+            (System.nanoTime() - t0) / 1e9);
+      }
+    }
+
+    Map<String, ArtifactSizes> artifacts = new LinkedHashMap<>();
+    for (BenchMethod m : options.methods()) {
+      BenchCase c = cases.get(m.label());
+      if (options.artifacts()) {
+        Path dir = options.out().resolve("artifacts").resolve(m.label());
+        ArtifactSizes sizes = ArtifactSizes.save(c, dir);
+        artifacts.put(m.label(), sizes);
+        if (!options.keepArtifacts()) {
+          deleteTree(dir.resolve("merged"));
+        }
+        log.printf(Locale.ROOT, "[bench] artefacts %s: merged %d B, increments %d B%n",
+            m.label(), sizes.mergedBytes(), sizes.incrementBytes());
+      }
+      c.close();
+    }
+    return new Result(options, data, variants, samples, matmulNanos, calibration, memory,
+        artifacts, trainable, optimizerBytes, env, (System.nanoTime() - start) / 1e9, startedAt);
+  }
+
+  private Map<String, Double> calibrate(int len) {
+    Map<String, Double> rates = new LinkedHashMap<>();
+    try (MatmulRate m = new MatmulRate(1024)) {
+      rates.put("square_1024", m.gflops(3, 10));
+    }
+    try (MatmulRate m = new MatmulRate(2048)) {
+      rates.put("square_2048", m.gflops(2, 6));
+    }
+    BertConfig c = BertConfig.miniLm();
+    rates.put("linear_" + options.batchSize() * len + "x" + c.hidden() + "x" + c.intermediate(),
+        MatmulRate.linearGflops(options.batchSize() * len, c.hidden(), c.intermediate(), 3, 10));
+    return rates;
+  }
+
+  private static Map<String, String> environment(int engineThreads) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("torch_threads_engine", Integer.toString(engineThreads));
+    env.put("torch_interop_threads", Integer.toString(JniUtils.getNumInteropThreads()));
+    env.put("cpus", Integer.toString(Runtime.getRuntime().availableProcessors()));
+    for (String key : List.of("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_",
+        "MALLOC_ARENA_MAX", "MALLOC_TOP_PAD_", "GLIBC_TUNABLES", "LD_PRELOAD", "OMP_NUM_THREADS",
+        "MKL_NUM_THREADS")) {
+      String value = System.getenv(key);
+      if (value != null) {
+        env.put(key, value);
+      }
+    }
+    env.put("pytorch_version", Engine.getEngine("PyTorch").getVersion());
+    env.put("djl_version", Engine.getDjlVersion());
+    env.put("java_version", System.getProperty("java.version"));
+    env.put("slicelab_version", TrialRunner.VERSION);
+    try {
+      env.put("host", java.net.InetAddress.getLocalHost().getHostName());
+    } catch (IOException e) {
+      env.put("host", "unknown");
+    }
+    try {
+      env.put("load_average", Files.readString(Path.of("/proc/loadavg")).trim());
+    } catch (IOException e) {
+      env.put("load_average", "unknown");
+    }
+    return env;
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package org.slicelab.spark.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slicelab.spark.bench.BenchMethod;
+import org.slicelab.spark.bench.BenchOptions;
+import org.slicelab.spark.bench.BenchReport;
+import org.slicelab.spark.bench.BenchRunner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code slicelab bench}: training speed, memory, artefact size and FLOP efficiency of the
+ * fine-tuning methods side by side, interleaved in this JVM (see {@link BenchRunner}).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {"Benchmark training steps of head, full, SliceFine, SIFT and LoRA on the "
+        + "MiniLM backbone with identical real SpamAssassin batches, interleaved round-robin in "
+        + "one process; peak memory per method in child JVMs; artefact sizes; FLOP counts "
+        + "against the matmul rate measured in-process.",
+        "Writes bench_methods/bench_steps/bench_machine.parquet, bench.md and bench.json into "
+            + "--out; logs on stderr; prints one JSON line with ratios and matmul_fraction."})
+public final class BenchCommand implements Callable<Integer> {
+
+  @Option(names = "--methods", paramLabel = "LIST",
+      description = "comma-separated: head, full, slicefine_r<k>_<row|column>, sift_<x>pct, "
+          + "lora_r<k> (default: ${DEFAULT-VALUE})",
+      defaultValue = "head,full,slicefine_r1_row,slicefine_r5_row,slicefine_r8_row,"
+          + "slicefine_r1_column,slicefine_r5_column,slicefine_r8_column,sift_1pct,lora_r8")
+  private String methods;
+
+  @Option(names = "--batch-size", paramLabel = "B", defaultValue = "16",
+      description = "examples per step (default: ${DEFAULT-VALUE})")
+  private int batchSize;
+
+  @Option(names = "--max-len", paramLabel = "L", defaultValue = "128",
+      description = "sequence length; batches are chosen to reach it (default: ${DEFAULT-VALUE})")
+  private int maxLen;
+
+  @Option(names = "--repeats", paramLabel = "K", defaultValue = "10",
+      description = "timed rounds, one step of every method each (default: ${DEFAULT-VALUE})")
+  private int repeats;
+
+  @Option(names = "--warmup", paramLabel = "W", defaultValue = "3",
+      description = "untimed rounds first (default: ${DEFAULT-VALUE})")
+  private int warmup;
+
+  @Option(names = "--out", paramLabel = "DIR", defaultValue = "bench-results",
+      description = "output directory (default: ${DEFAULT-VALUE})")
+  private Path out;
+
+  @Option(names = "--torch-threads", paramLabel = "N[,N...]", split = ",",
+      description = "torch intra-op threads; several values are interleaved and compared, the "
+          + "first is used for ratios and targets (default: the engine's setting)")
+  private List<Integer> threads = new ArrayList<>();
+
+  @Option(names = "--no-memory", negatable = false,
+      description = "skip the per-method peak-memory probes (child JVMs)")
+  private boolean noMemory;
+
+  @Option(names = "--memory-steps", paramLabel = "N", defaultValue = "3",
+      description = "training steps per memory probe (default: ${DEFAULT-VALUE})")
+  private int memorySteps;
+
+  @Option(names = "--no-artifacts", negatable = false,
+      description = "skip saving and sizing the artefacts")
+  private boolean noArtifacts;
+
+  @Option(names = "--keep-artifacts",
+      description = "keep the merged models under DIR/artifacts (default: sized, then deleted)")
+  private boolean keepArtifacts;
+
+  @Option(names = "--matmul-size", paramLabel = "N", defaultValue = "2048",
+      description = "square matmul size for the machine's rate (default: ${DEFAULT-VALUE})")
+  private int matmulSize;
+
+  @Override
+  public Integer call() {
+    BenchOptions options = new BenchOptions(
+        BenchMethod.parseList(methods, batchSize, maxLen), batchSize, maxLen, repeats, warmup,
+        out, threads, !noMemory, memorySteps, !noArtifacts, keepArtifacts, matmulSize);
+    System.err.println("[bench] methods " + options.methods().stream()
+        .map(BenchMethod::label).toList() + ", out " + out.toAbsolutePath());
+    BenchReport report = new BenchReport(new BenchRunner(options, System.err).run());
+    report.write();
+    System.err.print(report.markdown());
+    System.out.println(JsonLine.of(report.summary()));
+    return 0;
+  }
+}

@@ -1,0 +1,111 @@
+package org.slicelab.spark.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.slicelab.spark.report.ReportJob;
+import org.slicelab.spark.report.ReportOptions;
+import org.slicelab.spark.report.ReportSummary;
+import org.slicelab.spark.sweep.SweepJob;
+import org.slicelab.spark.sweep.SweepOptions;
+import org.slicelab.spark.sweep.SweepSummary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code slicelab figure2}: the main job. Runs the Figure 2 grid as a sweep (resuming: trials
+ * already recorded are skipped) and then the report on its results.
+ */
+@Command(name = "figure2", mixinStandardHelpOptions = true,
+    description = {"Reproduce SliceFine's Figure 2 (+ SIFT): sweep the grid into --out, then "
+        + "write the report (tables, claims, figures, REPORT.md) under OUT/report.",
+        "Resumable: a rerun skips trials already recorded and only rewrites the report. Prints "
+            + "one JSON line: {command, grid, out, sweep: {...}, report: {...}, seconds}."})
+public final class Figure2Command implements Callable<Integer> {
+  /** The default grid: one machine, one seed, about 15 minutes on 2 cores. */
+  public static final String DEFAULT_GRID = "conf/grids/figure2-quick.conf";
+
+  @Option(names = "--grid", paramLabel = "FILE", defaultValue = DEFAULT_GRID,
+      description = "grid file (default: ${DEFAULT-VALUE}; conf/grids/figure2.conf is the full "
+          + "3-seed protocol)")
+  private Path grid;
+
+  @Option(names = "--out", paramLabel = "DIR",
+      description = "results directory (default: results/<grid file name without .conf>)")
+  private String out;
+
+  @Option(names = "--master", paramLabel = "URL",
+      description = "Spark master (default: spark.master from spark-submit, else local[*])")
+  private String master;
+
+  @Option(names = "--trial-timeout", paramLabel = "SECONDS", defaultValue = "0",
+      description = "stop a trial after this long and record it as timeout (0 = no limit)")
+  private long trialTimeout;
+
+  @Option(names = "--retry-failed",
+      description = "also rerun trials whose attempts all failed, diverged or timed out")
+  private boolean retryFailed;
+
+  @Option(names = "--allow-cpu-fallback",
+      description = "run on CPU (and record it) when Spark assigns a GPU the engine cannot see")
+  private boolean allowCpuFallback;
+
+  @Option(names = "--torch-threads", paramLabel = "N", defaultValue = "0",
+      description = "torch intra-op threads per trial (default 0 = spark.task.cpus)")
+  private int torchThreads;
+
+  @Option(names = "--conf", paramLabel = "KEY=VALUE",
+      description = "extra Spark setting for the sweep (repeatable)")
+  private Map<String, String> conf = new LinkedHashMap<>();
+
+  @Override
+  public Integer call() {
+    long start = System.nanoTime();
+    Path gridFile = resolveGrid(grid);
+    String outDir = out != null && !out.isBlank() ? out : defaultOut(gridFile);
+    SweepOptions sweepOptions = new SweepOptions(gridFile, outDir, master, trialTimeout,
+        retryFailed, false, allowCpuFallback, torchThreads, conf);
+    // The sweep runs its own Spark context (and stops it); the report then opens a session.
+    SweepSummary sweep = SweepJob.run(sweepOptions, System.err);
+    ReportSummary report;
+    try (ReportJob.Session session = ReportJob.session(master)) {
+      report = ReportJob.run(session.spark(), new ReportOptions(outDir, sweep.grid(), null),
+          System.err);
+    }
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("command", "figure2");
+    line.put("grid", sweep.grid());
+    line.put("grid_file", gridFile.toString());
+    line.put("out", sweep.out());
+    line.put("sweep", sweep.toMap());
+    Map<String, Object> reportMap = report.toMap();
+    reportMap.remove("command");
+    line.put("report", reportMap);
+    line.put("seconds", Math.round((System.nanoTime() - start) / 1e6) / 1000.0);
+    System.out.println(JsonLine.of(line));
+    return 0;
+  }
+
+  /**
+   * A relative grid path that does not exist in the working directory is looked up under the
+   * SliceLab home ({@code -Dslicelab.home}, set by {@code bin/slicelab}).
+   */
+  static Path resolveGrid(Path grid) {
+    if (grid.isAbsolute() || Files.exists(grid)) {
+      return grid;
+    }
+    String home = System.getProperty("slicelab.home");
+    if (home != null && !home.isBlank() && Files.exists(Path.of(home).resolve(grid))) {
+      return Path.of(home).resolve(grid);
+    }
+    return grid;
+  }
+
+  /** {@code results/<grid file name without extension>}. */
+  static String defaultOut(Path grid) {
+    String name = grid.getFileName().toString().replaceFirst("\\.conf$", "");
+    return Path.of("results", name).toString();
+  }
+}

@@ -1,0 +1,52 @@
+package org.slicelab.spark.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.slicelab.spark.report.ReportJob;
+import org.slicelab.spark.report.ReportOptions;
+import org.slicelab.spark.report.ReportSummary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code slicelab report}: Figure 2 tables, claim verdicts, PNG figures and {@code REPORT.md}
+ * from a sweep's Parquet results.
+ */
+@Command(name = "report", mixinStandardHelpOptions = true,
+    description = {"Read a sweep's Parquet tables (trials, panels) with Spark SQL and write, under "
+        + "RESULTS/report: Parquet tables figure2_rank, figure2_position, figure2_wanda, "
+        + "figure2_lth, figure2_sift, figure2_reference and claims; one PNG per panel plus "
+        + "figure2.png; REPORT.md.",
+        "Statistics use each trial's latest ok attempt only. Prints one JSON line: {grid, "
+            + "trials, ok, failed, diverged, timeout, missing, claims, report_md, figures, "
+            + "tables, ...}."})
+public final class ReportCommand implements Callable<Integer> {
+
+  @Option(names = "--results", required = true, paramLabel = "DIR",
+      description = "a sweep's output directory (its --out)")
+  private String results;
+
+  @Option(names = "--grid-name", paramLabel = "NAME",
+      description = "grid to report on (default: the only grid recorded in DIR)")
+  private String gridName;
+
+  @Option(names = "--report-dir", paramLabel = "DIR",
+      description = "where to write the report (default: RESULTS/report; must be local)")
+  private Path reportDir;
+
+  @Option(names = "--master", paramLabel = "URL",
+      description = "Spark master (default: spark.master from spark-submit, else local[*])")
+  private String master;
+
+  @Override
+  public Integer call() {
+    ReportOptions options = new ReportOptions(results, gridName, reportDir);
+    options.resolvedReportDir();
+    ReportSummary summary;
+    try (ReportJob.Session session = ReportJob.session(master)) {
+      summary = ReportJob.run(session.spark(), options, System.err);
+    }
+    System.out.println(JsonLine.of(summary.toMap()));
+    return 0;
+  }
+}

@@ -1,0 +1,229 @@
+package org.slicelab.spark.report;
+
+import static org.apache.spark.sql.functions.col;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slicelab.spark.results.ResultSchema;
+import org.slicelab.spark.results.ResultTables;
+
+/**
+ * What the report reads from a sweep's output directory, with Spark SQL: the grid's panel
+ * membership joined with the latest attempt of every trial.
+ *
+ * <p>Only {@code ok} attempts feed the statistics: of a retried trial the latest {@code ok}
+ * attempt counts ({@link ResultTables#latest}); a trial whose attempts are all failed, diverged
+ * or timed out counts in {@link #statusCounts()} and {@link #failures()} only.
+ *
+ * @param grid the grid reported on
+ * @param ok the ok trials of Figure 2 panels (a trial in two panels appears once per table)
+ * @param statusCounts latest status of every distinct trial of the grid: ok, failed, diverged,
+ *     timeout, and {@code missing} (in the grid's panels but never recorded)
+ * @param failures the grid's trials whose latest attempt is not ok, oldest first
+ * @param attempts attempts recorded for the grid's trials (retries included)
+ */
+public record ReportData(String grid, List<TrialPoint> ok, Map<String, Long> statusCounts,
+    List<Failure> failures, long attempts) {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Status of a trial listed in a grid's panels without any recorded attempt. */
+  public static final String MISSING = "missing";
+
+  /**
+   * A trial whose latest attempt is not ok.
+   *
+   * @param trialId trial id
+   * @param panels grid panels containing it
+   * @param status failed, diverged, timeout or missing
+   * @param label short description of the configuration (method and distinguishing options)
+   * @param errorFirstLine the first line of the error text ("" when none)
+   */
+  public record Failure(String trialId, List<String> panels, String status, String label,
+      String errorFirstLine) {
+  }
+
+  /** Copies. */
+  public ReportData {
+    ok = List.copyOf(ok);
+    statusCounts = new LinkedHashMap<>(statusCounts);
+    failures = List.copyOf(failures);
+  }
+
+  /**
+   * The grids recorded in a results directory.
+   *
+   * @throws IllegalArgumentException when the directory holds no results
+   */
+  public static List<String> grids(SparkSession spark, String results) {
+    Dataset<Row> panels = panels(spark, results);
+    return panels.select(ResultSchema.GRID).distinct().collectAsList().stream()
+        .map(r -> r.getString(0)).sorted().toList();
+  }
+
+  /**
+   * Loads the report's input for {@code grid} (null = the only grid in the directory).
+   *
+   * @throws IllegalArgumentException when there are no results, or several grids and none chosen
+   */
+  public static ReportData load(SparkSession spark, String results, String grid) {
+    List<String> grids = grids(spark, results);
+    if (grid == null || grid.isBlank()) {
+      if (grids.size() != 1) {
+        throw new IllegalArgumentException("results in " + results + " hold " + grids.size()
+            + " grids " + grids + "; choose one with --grid-name");
+      }
+      grid = grids.get(0);
+    } else if (!grids.contains(grid)) {
+      throw new IllegalArgumentException("option '--grid-name' = " + grid + " is not in "
+          + results + "; recorded grids: " + grids);
+    }
+    Dataset<Row> members = panels(spark, results)
+        .filter(col(ResultSchema.GRID).equalTo(grid))
+        .select(ResultSchema.PANEL, ResultSchema.TRIAL_ID);
+    Dataset<Row> trials = trials(spark, results);
+    Dataset<Row> latest = ResultTables.latest(trials);
+    List<String> wanted = Arrays.asList(ResultSchema.TRIAL_ID, ResultSchema.STATUS,
+        ResultSchema.ERROR, ResultSchema.SPEC_JSON, "seed", "test_acc", "val_acc",
+        "trainable_params", "train_seconds");
+    List<String> present = Arrays.asList(latest.columns());
+    org.apache.spark.sql.Column[] columns = wanted.stream().map(c -> present.contains(c)
+        ? col(c) : org.apache.spark.sql.functions.lit(null).as(c))
+        .toArray(org.apache.spark.sql.Column[]::new);
+    Dataset<Row> attempt = latest.select(columns).withColumnRenamed(ResultSchema.TRIAL_ID, "_tid");
+    Dataset<Row> joined = members.join(attempt,
+        members.col(ResultSchema.TRIAL_ID).equalTo(attempt.col("_tid")), "left")
+        .select(col(ResultSchema.PANEL), col(ResultSchema.TRIAL_ID), col(ResultSchema.STATUS),
+            col(ResultSchema.ERROR), col(ResultSchema.SPEC_JSON), col("test_acc"),
+            col("val_acc"), col("trainable_params"), col("train_seconds"));
+    long attempts = trials.join(members.select(ResultSchema.TRIAL_ID).distinct(),
+        ResultSchema.TRIAL_ID).count();
+
+    List<TrialPoint> ok = new ArrayList<>();
+    Map<String, String> statusOf = new TreeMap<>();
+    Map<String, List<String>> panelsOf = new LinkedHashMap<>();
+    Map<String, Row> rowOf = new LinkedHashMap<>();
+    for (Row row : joined.collectAsList()) {
+      String panel = row.getString(0);
+      String id = row.getString(1);
+      String status = row.isNullAt(2) ? MISSING : row.getString(2);
+      statusOf.put(id, status);
+      panelsOf.computeIfAbsent(id, k -> new ArrayList<>()).add(panel);
+      rowOf.put(id, row);
+      String table = Figure2Panels.tableOf(panel);
+      if (table == null || !"ok".equals(status) || row.isNullAt(5)) {
+        continue;
+      }
+      Map<String, Object> spec = spec(row.getString(4));
+      ok.add(new TrialPoint(table, panel, id, seed(spec), spec, row.getDouble(5),
+          row.isNullAt(6) ? Double.NaN : row.getDouble(6),
+          row.isNullAt(7) ? -1 : ((Number) row.get(7)).longValue(),
+          row.isNullAt(8) ? Double.NaN : row.getDouble(8)));
+    }
+    Map<String, Long> counts = new LinkedHashMap<>();
+    for (String s : List.of("ok", "failed", "diverged", "timeout", MISSING)) {
+      counts.put(s, 0L);
+    }
+    statusOf.values().forEach(s -> counts.merge(s, 1L, Long::sum));
+    List<Failure> failures = new ArrayList<>();
+    for (Map.Entry<String, String> e : statusOf.entrySet()) {
+      if (e.getValue().equals("ok")) {
+        continue;
+      }
+      Row row = rowOf.get(e.getKey());
+      Map<String, Object> spec = row.isNullAt(4) ? Map.of() : spec(row.getString(4));
+      String error = row.isNullAt(3) ? "" : row.getString(3);
+      failures.add(new Failure(e.getKey(), panelsOf.get(e.getKey()), e.getValue(), label(spec),
+          firstLine(error)));
+    }
+    return new ReportData(grid, ok, counts, failures, attempts);
+  }
+
+  private static Dataset<Row> panels(SparkSession spark, String results) {
+    try {
+      return ResultTables.panels(spark, results);
+    } catch (RuntimeException e) {
+      throw noResults(results, e);
+    }
+  }
+
+  private static Dataset<Row> trials(SparkSession spark, String results) {
+    try {
+      return ResultTables.trials(spark, results);
+    } catch (RuntimeException e) {
+      throw noResults(results, e);
+    }
+  }
+
+  private static IllegalArgumentException noResults(String results, RuntimeException e) {
+    if (e instanceof IllegalArgumentException iae && iae.getMessage() != null
+        && iae.getMessage().startsWith("option")) {
+      return iae;
+    }
+    return new IllegalArgumentException("option '--results' = " + results + " holds no sweep "
+        + "results (trials and panels tables); run `slicelab sweep --grid FILE --out " + results
+        + "` first (" + e.getClass().getSimpleName() + ": " + firstLine(String.valueOf(
+        e.getMessage())) + ")", e);
+  }
+
+  static Map<String, Object> spec(String json) {
+    if (json == null) {
+      return Map.of();
+    }
+    try {
+      return JSON.readValue(json, new TypeReference<LinkedHashMap<String, Object>>() { });
+    } catch (IOException e) {
+      return Map.of();
+    }
+  }
+
+  private static long seed(Map<String, Object> spec) {
+    return spec.get("seed") instanceof Number n ? n.longValue() : -1;
+  }
+
+  /** The first non-blank line of an error text, at most 300 characters. */
+  public static String firstLine(String text) {
+    if (text == null) {
+      return "";
+    }
+    for (String line : text.split("\\R")) {
+      if (!line.isBlank()) {
+        String s = line.strip();
+        return s.length() > 300 ? s.substring(0, 297) + "..." : s;
+      }
+    }
+    return "";
+  }
+
+  /** A short description of a spec: method plus the options that usually tell trials apart. */
+  static String label(Map<String, Object> spec) {
+    if (spec.isEmpty()) {
+      return "(spec unknown)";
+    }
+    Object method = spec.get("method");
+    List<String> parts = new ArrayList<>(List.of(String.valueOf(method)));
+    if ("slicefine".equals(method)) {
+      parts.add("rank=" + spec.get("rank"));
+      parts.add("mode=" + spec.get("mode"));
+      parts.add("position=" + spec.get("position"));
+      parts.add("selector=" + spec.get("selector"));
+    } else if ("lora".equals(method)) {
+      parts.add("rank=" + spec.get("rank"));
+    } else if ("sift".equals(method)) {
+      parts.add("sift_rate=" + spec.get("sift_rate"));
+    }
+    parts.add("seed=" + spec.get("seed"));
+    if (spec.get("fault") != null && !"none".equals(spec.get("fault"))) {
+      parts.add("fault=" + spec.get("fault"));
+    }
+    return String.join(" ", parts);
+  }
+}

@@ -1,0 +1,231 @@
+package org.slicelab.spark.report;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The report job: reads a sweep's Parquet tables with Spark SQL and writes, under the report
+ * directory (default {@code RESULTS/report}):
+ * <ul>
+ *   <li>Parquet tables {@code figure2_rank}, {@code figure2_position}, {@code figure2_wanda},
+ *       {@code figure2_lth}, {@code figure2_sift}, {@code figure2_reference} (one row per point:
+ *       series, x, n seeds, mean / std / 95% t-interval of test and validation accuracy,
+ *       trainable parameters; see {@link #pointSchema()}) and {@value #CLAIMS}
+ *       ({@link ClaimRules});
+ *   <li>one PNG per table and {@code figure2.png} ({@link Figures});
+ *   <li>{@code REPORT.md} embedding the figures, the claims table and a failure summary.
+ * </ul>
+ * Each run replaces the previous report; the sweep's own tables are only read.
+ */
+public final class ReportJob {
+  /** The claims table. */
+  public static final String CLAIMS = "claims";
+  /** The Markdown report. */
+  public static final String REPORT_MD = "REPORT.md";
+
+  private ReportJob() {
+  }
+
+  /**
+   * Opens a Spark session for the report: the active or default session when there is one,
+   * else a new one ({@code spark.master} from spark-submit, or {@code master}, or
+   * {@code local[*]}).
+   *
+   * @return the session and whether this call created it (then the caller stops it)
+   */
+  public static Session session(String master) {
+    SparkSession existing = SparkSession.getActiveSession().isDefined()
+        ? SparkSession.getActiveSession().get()
+        : SparkSession.getDefaultSession().isDefined()
+        ? SparkSession.getDefaultSession().get() : null;
+    if (existing != null && !existing.sparkContext().isStopped()) {
+      return new Session(existing, false);
+    }
+    SparkConf conf = new SparkConf(true);
+    SparkSession.Builder builder = SparkSession.builder().appName("slicelab report");
+    if (master != null && !master.isBlank()) {
+      builder.master(master);
+    } else if (!conf.contains("spark.master")) {
+      builder.master("local[*]");
+    }
+    if (!conf.contains("spark.sql.shuffle.partitions")) {
+      builder.config("spark.sql.shuffle.partitions", "4");
+    }
+    if (!conf.contains("spark.ui.showConsoleProgress")) {
+      builder.config("spark.ui.showConsoleProgress", "false");
+    }
+    return new Session(builder.getOrCreate(), true);
+  }
+
+  /**
+   * A Spark session and whether the report created it.
+   *
+   * @param spark the session
+   * @param created true when {@link #session} built it
+   */
+  public record Session(SparkSession spark, boolean created) implements AutoCloseable {
+    /** Stops the session if the report created it. */
+    @Override
+    public void close() {
+      if (created) {
+        spark.stop();
+      }
+    }
+  }
+
+  /**
+   * Runs the report.
+   *
+   * @throws IllegalArgumentException when there are no results or the grid is ambiguous
+   */
+  public static ReportSummary run(SparkSession spark, ReportOptions options, PrintStream log) {
+    long start = System.nanoTime();
+    Path dir = options.resolvedReportDir();
+    ReportData data = ReportData.load(spark, options.results(), options.gridName());
+    log.printf("[report] grid %s: %d ok trials in Figure 2 panels; trial status %s%n",
+        data.grid(), data.ok().stream().map(TrialPoint::trialId).distinct().count(),
+        data.statusCounts());
+    Map<String, List<PanelPoint>> points = Figure2Panels.aggregate(data.ok());
+    List<Claim> claims = ClaimRules.evaluate(points);
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the report directory " + dir, e);
+    }
+
+    List<String> tables = new ArrayList<>();
+    for (Figure2Panels.Def def : Figure2Panels.DEFS) {
+      List<Row> rows = new ArrayList<>();
+      for (PanelPoint p : points.get(def.key())) {
+        rows.add(pointRow(data.grid(), p));
+      }
+      write(spark, dir, def.table(), pointSchema(), rows);
+      tables.add(def.table());
+    }
+    List<Row> claimRows = new ArrayList<>();
+    claims.forEach(c -> claimRows.add(claimRow(data.grid(), c)));
+    write(spark, dir, CLAIMS, claimSchema(), claimRows);
+    tables.add(CLAIMS);
+
+    int seeds = data.ok().stream().mapToLong(TrialPoint::seed).distinct().toArray().length;
+    List<Path> figures = Figures.write(dir, points, "grid " + data.grid() + ", " + seeds
+        + " seed" + (seeds == 1 ? "" : "s"));
+    Path md = dir.resolve(REPORT_MD);
+    try {
+      Files.writeString(md, ReportMarkdown.render(data, points, claims, options.results()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + md, e);
+    }
+    for (Claim c : claims) {
+      log.printf("[report] %-24s %-15s observed %s (point estimate %s)%n", c.id(), c.verdict(),
+          Double.isNaN(c.observed()) ? "-" : ClaimRules.pts(c.observed()) + " pt",
+          c.atPointEstimate());
+    }
+    log.println("[report] wrote " + md);
+    Map<String, Integer> verdicts = new LinkedHashMap<>();
+    for (String v : List.of(Claim.REPRODUCED, Claim.NOT_REPRODUCED, Claim.INCONCLUSIVE)) {
+      verdicts.put(v, (int) claims.stream().filter(c -> c.verdict().equals(v)).count());
+    }
+    Map<String, Integer> pointCounts = new LinkedHashMap<>();
+    points.forEach((k, v) -> pointCounts.put(Figure2Panels.TABLE_PREFIX + k, v.size()));
+    return new ReportSummary(data.grid(), data.statusCounts(), data.attempts(), pointCounts,
+        verdicts, claims, dir, md, figures, tables, (System.nanoTime() - start) / 1e9);
+  }
+
+  private static void write(SparkSession spark, Path dir, String table, StructType schema,
+      List<Row> rows) {
+    spark.createDataFrame(rows, schema).coalesce(1).write().mode(SaveMode.Overwrite)
+        .parquet(dir.resolve(table).toUri().toString());
+  }
+
+  /** Columns of the {@code figure2_*} tables (accuracies as fractions in [0, 1]). */
+  public static StructType pointSchema() {
+    return new StructType(new StructField[] {
+        field("grid", DataTypes.StringType),
+        field("panel", DataTypes.StringType),
+        field("series", DataTypes.StringType),
+        field("x", DataTypes.DoubleType),
+        field("x_label", DataTypes.StringType),
+        field("x_order", DataTypes.IntegerType),
+        field("method", DataTypes.StringType),
+        field("n", DataTypes.LongType),
+        field("seeds", DataTypes.StringType),
+        field("test_acc_mean", DataTypes.DoubleType),
+        field("test_acc_std", DataTypes.DoubleType),
+        field("test_acc_ci_low", DataTypes.DoubleType),
+        field("test_acc_ci_high", DataTypes.DoubleType),
+        field("val_n", DataTypes.LongType),
+        field("val_acc_mean", DataTypes.DoubleType),
+        field("val_acc_std", DataTypes.DoubleType),
+        field("val_acc_ci_low", DataTypes.DoubleType),
+        field("val_acc_ci_high", DataTypes.DoubleType),
+        field("ci_note", DataTypes.StringType),
+        field("trainable_params", DataTypes.LongType),
+        field("train_seconds_mean", DataTypes.DoubleType),
+        field("trial_ids", DataTypes.createArrayType(DataTypes.StringType))});
+  }
+
+  /** Columns of the {@value #CLAIMS} table (differences in percentage points). */
+  public static StructType claimSchema() {
+    return new StructType(new StructField[] {
+        field("grid", DataTypes.StringType),
+        field("claim_id", DataTypes.StringType),
+        field("claim", DataTypes.StringType),
+        field("panel", DataTypes.StringType),
+        field("metric", DataTypes.StringType),
+        field("statistic", DataTypes.StringType),
+        field("observed_points", DataTypes.DoubleType),
+        field("ci_low_points", DataTypes.DoubleType),
+        field("ci_high_points", DataTypes.DoubleType),
+        field("threshold", DataTypes.StringType),
+        field("threshold_points", DataTypes.DoubleType),
+        field("n_seeds", DataTypes.LongType),
+        field("verdict", DataTypes.StringType),
+        field("at_point_estimate", DataTypes.StringType),
+        field("detail", DataTypes.StringType)});
+  }
+
+  static Row pointRow(String grid, PanelPoint p) {
+    Summary t = p.test();
+    Summary v = p.val();
+    String note = t.n() >= 2 ? null : t.n() == 1 ? "n=1: CI undefined (std and CI are null)"
+        : "no values";
+    return RowFactory.create(grid, p.table(), p.series(), nullable(p.x()), p.xLabel(),
+        p.xOrder(), p.method(), (long) t.n(), p.seeds(), nullable(t.mean()), nullable(t.std()),
+        nullable(t.ciLow()), nullable(t.ciHigh()), (long) v.n(), nullable(v.mean()),
+        nullable(v.std()), nullable(v.ciLow()), nullable(v.ciHigh()), note,
+        p.trainableParams() < 0 ? null : p.trainableParams(), nullable(p.trainSeconds()),
+        p.trialIds().toArray(new String[0]));
+  }
+
+  static Row claimRow(String grid, Claim c) {
+    return RowFactory.create(grid, c.id(), c.claim(), c.table(), c.metric(), c.statistic(),
+        nullable(c.observed()), nullable(c.ciLow()), nullable(c.ciHigh()), c.threshold(),
+        nullable(c.thresholdValue()), (long) c.n(), c.verdict(), c.atPointEstimate(),
+        c.detail());
+  }
+
+  private static Double nullable(double v) {
+    return Double.isNaN(v) || Double.isInfinite(v) ? null : v;
+  }
+
+  private static StructField field(String name, DataType type) {
+    return DataTypes.createStructField(name, type, true);
+  }
+}

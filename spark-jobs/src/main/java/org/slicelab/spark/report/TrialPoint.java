@@ -1,0 +1,28 @@
+package org.slicelab.spark.report;
+
+import java.util.Map;
+
+/**
+ * One {@code ok} trial of a Figure 2 panel, as the report uses it: its spec values and the metrics
+ * it is judged on.
+ *
+ * @param table the report table it belongs to ({@link Figure2Panels#RANK}, ...)
+ * @param panel the grid panel it was recorded under
+ * @param trialId trial id
+ * @param seed trial seed
+ * @param spec canonical spec values (snake_case keys)
+ * @param testAcc test accuracy in [0, 1]
+ * @param valAcc validation accuracy in [0, 1], {@code NaN} when missing
+ * @param trainableParams trainable parameters, -1 when missing
+ * @param trainSeconds training time, {@code NaN} when missing
+ */
+public record TrialPoint(String table, String panel, String trialId, long seed,
+    Map<String, Object> spec, double testAcc, double valAcc, long trainableParams,
+    double trainSeconds) {
+
+  /** Spec value as a string ("" when absent). */
+  public String field(String name) {
+    Object v = spec.get(name);
+    return v == null ? "" : String.valueOf(v);
+  }
+}

@@ -1,0 +1,322 @@
+package org.slicelab.spark.sweep;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.spark.SimpleFutureAction;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.slicelab.ablations.trial.TrialStatus;
+import org.slicelab.spark.grid.Grid;
+import org.slicelab.spark.grid.GridLoader;
+import org.slicelab.spark.grid.Panel;
+import org.slicelab.spark.grid.PlannedTrial;
+import org.slicelab.spark.results.ResultStore;
+import org.slicelab.spark.results.RunInfo;
+import org.slicelab.spark.results.TrialAttempt;
+import org.slicelab.spark.results.TrialRows;
+import scala.concurrent.ExecutionContext$;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.runtime.AbstractFunction0;
+import scala.runtime.AbstractFunction1;
+import scala.runtime.AbstractFunction2;
+import scala.runtime.BoxedUnit;
+import scala.util.Try;
+
+/**
+ * The sweep driver: grid to plan to one Spark task per trial to committed Parquet batches.
+ *
+ * <ol>
+ *   <li>Load, expand and validate the grid ({@link GridLoader}); read what the output directory
+ *       already holds and plan ({@link SweepPlan}). Errors here stop the sweep before Spark
+ *       starts and before anything is written. {@code --dry-run} stops here.
+ *   <li>Record the grid's (panel, trial) membership in the {@code panels} table.
+ *   <li>Parallelize the trials to run with one partition each and submit <em>one Spark job per
+ *       partition</em>, all at once (FIFO: they start in grid order as task slots free up). Each
+ *       job's completion callback puts its {@link TrialAttempt} (or, when the task itself died, a
+ *       failed attempt) on a queue.
+ *   <li>The driver thread takes finished attempts off the queue as they arrive and commits them
+ *       at once, batching whatever finished together, so each finished trial is on disk within
+ *       a moment and a killed driver loses only trials still running. The results are written
+ *       by the driver itself ({@link ResultStore}), never by a Spark job that would queue behind
+ *       running trials for a task slot.
+ * </ol>
+ *
+ * <p>One job per trial also isolates failures: with {@code spark.task.maxFailures=1} (default
+ * here) a trial whose task dies (executor crash, OOM kill) becomes a failed row and is not
+ * retried, while the other trials go on. Trial exceptions never fail a task at all
+ * ({@link TrialTask}); executor losses not caused by the task do not count as failures in Spark.
+ */
+public final class SweepJob {
+  /** Spark settings applied unless already set (spark-submit --conf or --conf). */
+  public static final Map<String, String> SPARK_DEFAULTS = Map.of(
+      "spark.task.maxFailures", "1",
+      "spark.executorEnv.DJL_OFFLINE", "true",
+      "spark.executorEnv.CUDA_DEVICE_ORDER", "PCI_BUS_ID",
+      "spark.ui.showConsoleProgress", "false");
+  private static final DateTimeFormatter SWEEP_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  private SweepJob() {
+  }
+
+  /** A finished trial: an attempt to commit, or a job that ended without one (lost). */
+  private record Finished(TrialInput input, TrialAttempt attempt, Throwable lost) {
+  }
+
+  /**
+   * Runs a sweep and returns its summary; progress goes to {@code log}. The dry-run summary has
+   * {@code ran = 0} and {@code skipped} = trials that would be skipped.
+   *
+   * @throws IllegalArgumentException for a bad grid or output directory (nothing written)
+   */
+  public static SweepSummary run(SweepOptions options, PrintStream log) {
+    long start = System.nanoTime();
+    Grid grid = GridLoader.load(options.grid());
+    ResultStore store = ResultStore.open(options.out());
+    SweepPlan plan = SweepPlan.of(grid, store.statusesByTrial(), options.retryFailed());
+    String sweepId = "s" + SWEEP_TIME.format(Instant.now()) + "-"
+        + UUID.randomUUID().toString().substring(0, 8);
+    log.printf("[sweep] grid %s (%s): %d trials in %d panels; %d to run, %d skipped "
+            + "(%d ok, %d not ok%s)%s%n", grid.name(), options.grid(), plan.total(),
+        grid.panels().size(), plan.toRun().size(), plan.skipped(), plan.skippedOk(),
+        plan.skippedNotOk(), plan.skippedNotOk() > 0 ? ": --retry-failed reruns them" : "",
+        plan.retried() > 0 ? "; retrying " + plan.retried() : "");
+    if (options.dryRun()) {
+      return new SweepSummary(plan.total(), plan.skipped(), 0, 0, 0, 0, 0, seconds(start),
+          store.location(), grid.name(), 0, null);
+    }
+
+    store.prepare();
+    store.cleanStaging(Duration.ofHours(12));
+    RunInfo.GitState git = RunInfo.gitState();
+    RunInfo run = new RunInfo(sweepId, grid.name(), options.grid().toString(), git.commit(),
+        git.dirty(), null, null);
+    recordPanels(store, grid, run);
+    if (plan.toRun().isEmpty()) {
+      store.finish();
+      log.println("[sweep] nothing to run; results in " + store.location());
+      return new SweepSummary(plan.total(), plan.skipped(), 0, 0, 0, 0, 0, seconds(start),
+          store.location(), grid.name(), 0, sweepId);
+    }
+
+    JavaSparkContext jsc = new JavaSparkContext(sparkConf(options, grid));
+    try {
+      run = run.withSpark(jsc.master(), jsc.sc().applicationId());
+      log.printf("[sweep] %s on %s (app %s), writing to %s%n", sweepId, jsc.master(),
+          jsc.sc().applicationId(), store.location());
+      Counts counts = execute(jsc, options, grid, plan, store, run, log);
+      return new SweepSummary(plan.total(), plan.skipped(), counts.ran, counts.ok, counts.failed,
+          counts.diverged, counts.timeout, seconds(start), store.location(), grid.name(),
+          counts.trialSeconds, sweepId);
+    } finally {
+      jsc.stop();
+      store.finish();
+    }
+  }
+
+  /** The counts of one run. */
+  private static final class Counts {
+    int ran;
+    int ok;
+    int failed;
+    int diverged;
+    int timeout;
+    double trialSeconds;
+
+    void add(TrialAttempt a) {
+      ran++;
+      switch (TrialStatus.valueOf(a.status().toUpperCase(java.util.Locale.ROOT))) {
+        case OK -> ok++;
+        case FAILED -> failed++;
+        case DIVERGED -> diverged++;
+        case TIMEOUT -> timeout++;
+        default -> throw new IllegalStateException(a.status());
+      }
+      double t = a.metric("trial_seconds");
+      trialSeconds += Double.isNaN(t) ? 0 : t;
+    }
+  }
+
+  private static Counts execute(JavaSparkContext jsc, SweepOptions options, Grid grid,
+      SweepPlan plan, ResultStore store, RunInfo run, PrintStream log) {
+    List<TrialInput> inputs = new ArrayList<>();
+    Map<String, PlannedTrial> planned = new HashMap<>();
+    for (PlannedTrial trial : plan.toRun()) {
+      inputs.add(new TrialInput(inputs.size(), trial.trialId(), trial.spec().toJson()));
+      planned.put(trial.trialId(), trial);
+    }
+    int n = inputs.size();
+    JavaRDD<TrialInput> rdd = jsc.parallelize(inputs, n);
+    TrialTask task = new TrialTask(options.trialTimeoutSeconds(), options.allowCpuFallback(),
+        options.torchThreads());
+    BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
+    String group = "slicelab-" + run.sweepId();
+    jsc.setJobGroup(group, "SliceLab sweep " + grid.name(), true);
+    List<String> varying = grid.varyingFields();
+    for (TrialInput input : inputs) {
+      jsc.setJobDescription("trial " + (input.index() + 1) + "/" + n + " "
+          + input.trialId().substring(0, 12) + " " + label(planned.get(input.trialId()), varying));
+      submit(jsc, rdd, task, input, finished);
+    }
+
+    Counts counts = new Counts();
+    Progress progress = new Progress(log, n, varying);
+    int received = 0;
+    int lost = 0;
+    try {
+      while (received < n) {
+        Finished first = finished.poll(2, TimeUnit.SECONDS);
+        if (first == null) {
+          if (jsc.sc().isStopped()) {
+            throw new IllegalStateException("Spark stopped while " + (n - received)
+                + " trial(s) were running; rerun the same command to resume");
+          }
+          continue;
+        }
+        List<Finished> batch = new ArrayList<>(List.of(first));
+        finished.drainTo(batch);
+        received += batch.size();
+        List<Map<String, Object>> trialRows = new ArrayList<>();
+        List<Map<String, Object>> curveRows = new ArrayList<>();
+        List<TrialAttempt> attempts = new ArrayList<>();
+        for (Finished f : batch) {
+          if (f.attempt() == null) {
+            lost++;
+            log.println("[sweep] trial " + f.input().trialId().substring(0, 12) + " not recorded "
+                + "(its job ended without a result: " + f.lost() + "); a rerun will run it");
+            continue;
+          }
+          TrialAttempt a = f.attempt();
+          attempts.add(a);
+          trialRows.add(TrialRows.trial(a, run, planned.get(a.trialId()).panels()));
+          curveRows.addAll(TrialRows.curves(a));
+        }
+        store.append(trialRows, curveRows);
+        for (TrialAttempt a : attempts) {
+          counts.add(a);
+          progress.finished(a, planned.get(a.trialId()).spec().toMap());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      jsc.sc().cancelJobGroup(group);
+      throw new IllegalStateException("sweep interrupted; rerun to resume", e);
+    } catch (RuntimeException e) {
+      jsc.sc().cancelJobGroup(group);
+      throw e;
+    }
+    if (lost > 0) {
+      log.println("[sweep] " + lost + " trial(s) were not recorded; rerun to run them");
+    }
+    return counts;
+  }
+
+  /**
+   * Submits the job of one partition; its completion (success or failure) lands on
+   * {@code finished}.
+   */
+  private static void submit(JavaSparkContext jsc, JavaRDD<TrialInput> rdd, TrialTask task,
+      TrialInput input, BlockingQueue<Finished> finished) {
+    long submitted = System.currentTimeMillis();
+    AtomicReference<TrialAttempt> slot = new AtomicReference<>();
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    scala.collection.immutable.Seq<Object> partition = (scala.collection.immutable.Seq)
+        CollectionConverters.asScala(List.<Object>of(input.index())).toList();
+    SimpleFutureAction<TrialAttempt> future = jsc.sc().submitJob(rdd.rdd(), task, partition,
+        new AbstractFunction2<Object, TrialAttempt, BoxedUnit>() {
+          @Override
+          public BoxedUnit apply(Object index, TrialAttempt attempt) {
+            slot.set(attempt);
+            return BoxedUnit.UNIT;
+          }
+        },
+        new AbstractFunction0<TrialAttempt>() {
+          @Override
+          public TrialAttempt apply() {
+            return slot.get();
+          }
+        });
+    future.onComplete(new AbstractFunction1<Try<TrialAttempt>, BoxedUnit>() {
+      @Override
+      public BoxedUnit apply(Try<TrialAttempt> outcome) {
+        if (outcome.isSuccess()) {
+          finished.add(new Finished(input, outcome.get(), null));
+        } else {
+          Throwable error = outcome.failed().get();
+          if (isTaskFailure(error) && !jsc.sc().isStopped()) {
+            finished.add(new Finished(input, TrialAttempt.sparkFailure(input.trialId(),
+                input.specJson(), error, submitted), null));
+          } else {
+            finished.add(new Finished(input, null, error));
+          }
+        }
+        return BoxedUnit.UNIT;
+      }
+    }, ExecutionContext$.MODULE$.fromExecutor(Runnable::run));
+  }
+
+  /**
+   * Whether a job failed because its task failed (recorded as a failed attempt), rather than
+   * because the job was cancelled or Spark shut down (the trial was in flight: not recorded, so
+   * a rerun runs it).
+   */
+  static boolean isTaskFailure(Throwable error) {
+    String message = String.valueOf(error.getMessage());
+    return message.contains("Job aborted due to stage failure")
+        && !message.contains("cancelled") && !message.contains("SparkContext was shut down");
+  }
+
+  private static void recordPanels(ResultStore store, Grid grid, RunInfo run) {
+    Set<List<String>> known = store.panelEntries();
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Panel panel : grid.panels()) {
+      for (var spec : panel.trials()) {
+        String id = spec.trialId();
+        if (!known.contains(List.of(grid.name(), panel.name(), id))) {
+          rows.add(TrialRows.panel(run, panel.name(), id));
+        }
+      }
+    }
+    store.appendPanels(rows);
+  }
+
+  /** Spark settings: spark.* system properties, then --master, --conf, then our defaults. */
+  static SparkConf sparkConf(SweepOptions options, Grid grid) {
+    SparkConf conf = new SparkConf(true);
+    conf.setAppName("slicelab sweep " + grid.name());
+    if (options.master() != null && !options.master().isBlank()) {
+      conf.setMaster(options.master());
+    } else if (!conf.contains("spark.master")) {
+      conf.setMaster("local[*]");
+    }
+    options.sparkConf().forEach(conf::set);
+    SPARK_DEFAULTS.forEach(conf::setIfMissing);
+    return conf;
+  }
+
+  private static String label(PlannedTrial trial, List<String> varying) {
+    Map<String, Object> values = trial.spec().toMap();
+    Map<String, Object> shown = new LinkedHashMap<>();
+    varying.forEach(f -> shown.put(f, values.get(f)));
+    return shown.toString();
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+}

@@ -1,0 +1,96 @@
+package org.slicelab.spark.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.slicelab.ablations.backbone.BertConfig;
+
+class FlopCounterTest {
+  /** One layer, hidden 4, FFN 8: small enough to count by hand. */
+  private static final BertConfig TINY = new BertConfig(10, 4, 1, 2, 8, 16, 2, 1e-12f);
+
+  private static FlopCounter.Flops tiny(String label) {
+    // batch 1, length 2: 2 tokens
+    return FlopCounter.count(BenchMethod.parse(label, 1, 8).spec(), TINY, 1, 2);
+  }
+
+  @Test
+  void fullFineTuningIsExactlyThreeForwards() {
+    FlopCounter.Flops full = tiny("full");
+    // Linears 4 x (2*2*4*4) + 2 x (2*2*4*8) = 512; attention 2 x (2*1*2*2*4) = 64; head 2*1*4*2
+    assertEquals(512 + 64 + 16, full.forward());
+    assertEquals(512 + 4 * 32 + 16, full.activationBackward());
+    assertEquals(512 + 16, full.weightGradient());
+    assertEquals(3 * full.forward(), full.total());
+  }
+
+  @Test
+  void headOnlyIsForwardPlusTheHeadGradient() {
+    FlopCounter.Flops head = tiny("head");
+    assertEquals(592, head.forward());
+    assertEquals(0, head.activationBackward());
+    assertEquals(16, head.weightGradient());
+  }
+
+  @Test
+  void rowSliceCountedByHand() {
+    FlopCounter.Flops slice = tiny("slicefine_r1_row");
+    // slice products x D^T (2*T*d_in*r) and the one-hot placement (2*T*r*d_out) per Linear
+    assertEquals(592 + 4 * 32 + 48 + 48, slice.forward());
+    // dlow everywhere (112); dX through o/intermediate/output (base + 2*T*d_in*r) but not
+    // through query/key/value, whose input is the frozen embedding output; 4 attention
+    // grads (128); head dX (16)
+    assertEquals(112 + 80 + 144 + 160 + 128 + 16, slice.activationBackward());
+    assertEquals(16 * 4 + 16 + 32 + 16, slice.weightGradient());
+  }
+
+  @Test
+  void columnSliceAndLoraCountedByHand() {
+    FlopCounter.Flops column = tiny("slicefine_r1_column");
+    assertEquals(816, column.forward());
+    // dD = dY^T (xG): 2*T*d_out*r per Linear = 16*4 + 32 + 16, + head 16
+    assertEquals(128, column.weightGradient());
+    // o: 64+16+16, intermediate: 128+32+16, output: 128+16+32, attention 128, head 16
+    assertEquals(96 + 176 + 176 + 128 + 16, column.activationBackward());
+    FlopCounter.Flops lora = tiny("lora_r1");
+    assertEquals(816, lora.forward());
+    assertEquals(32 * 4 + 48 + 48 + 16, lora.weightGradient());
+    assertEquals(112 + 80 + 144 + 160 + 128 + 16, lora.activationBackward());
+  }
+
+  @Test
+  void siftFormsFullWeightGradientsWithoutEmbeddingBackward() {
+    FlopCounter.Flops sift = tiny("sift_1pct");
+    assertEquals(592, sift.forward());
+    assertEquals(512 + 16, sift.weightGradient());
+    // no dX for query/key/value (3 x 64)
+    assertEquals(656 - 192, sift.activationBackward());
+  }
+
+  @Test
+  void miniLmSliceFloorIsAboutTwoThirdsOfFull() {
+    BertConfig c = BertConfig.miniLm();
+    long full = FlopCounter.count(BenchMethod.parse("full", 16, 128).spec(), c, 16, 128).total();
+    long fwd = FlopCounter.count(BenchMethod.parse("full", 16, 128).spec(), c, 16, 128)
+        .forward();
+    // 16 x 128 tokens: 6 x 2T(4d^2 + 2df) + 6 x 4BL^2d + head
+    assertEquals(6L * 2 * 2048 * (4 * 384 * 384 + 2 * 384 * 1536) + 6L * 4 * 16 * 128 * 128 * 384
+        + 2L * 16 * 384 * 2, fwd);
+    double slice = FlopCounter.count(BenchMethod.parse("slicefine_r5_row", 16, 128).spec(), c,
+        16, 128).total() / (double) full;
+    assertTrue(slice > 0.64 && slice < 0.70, "slice/full FLOPs " + slice);
+    double head = FlopCounter.count(BenchMethod.parse("head", 16, 128).spec(), c, 16, 128)
+        .total() / (double) full;
+    assertEquals(1 / 3.0, head, 1e-4);
+  }
+
+  @Test
+  void unknownLabelsAreRejected() {
+    assertThrows(IllegalArgumentException.class, () -> BenchMethod.parse("slicefine_r5", 16, 128));
+    assertThrows(IllegalArgumentException.class,
+        () -> BenchMethod.parseList("full,full", 16, 128));
+    assertEquals(0.008, BenchMethod.parse("sift_0.8pct", 16, 128).spec().siftRate(), 1e-12);
+  }
+}

@@ -1,0 +1,175 @@
+package org.slicelab.spark.sweep;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.spark.sql.SparkSession;
+import org.slicelab.spark.cli.SliceLab;
+
+/** Helpers shared by the sweep, grid and results tests. */
+public final class SweepTestSupport {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** The repository root (holds conf/). */
+  public static final Path ROOT = findRoot();
+
+  static {
+    // Quiet Spark: the project's log4j2 config (warn, SliceLab info, stderr).
+    System.setProperty("log4j2.configurationFile",
+        ROOT.resolve("conf/log4j2.properties").toString());
+    org.apache.logging.log4j.core.config.Configurator.reconfigure(
+        ROOT.resolve("conf/log4j2.properties").toUri());
+  }
+
+  private SweepTestSupport() {
+  }
+
+  private static Path findRoot() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null && !Files.isDirectory(dir.resolve("conf/grids"))) {
+      dir = dir.getParent();
+    }
+    if (dir == null) {
+      throw new IllegalStateException("cannot find the repository root (conf/grids)");
+    }
+    return dir;
+  }
+
+  /** Tiny-trial defaults block for grids written by tests. */
+  public static final String TINY = "defaults { train_size = 16, val_size = 16, test_size = 16, "
+      + "max_len = 32, epochs = 1, batch_size = 8 }\n";
+
+  /** Writes a grid file. */
+  public static Path writeGrid(Path dir, String name, String text) {
+    try {
+      Files.createDirectories(dir);
+      Path file = dir.resolve(name);
+      Files.writeString(file, text);
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The result of running the command line in this JVM. */
+  public record CliRun(int exitCode, String stdout, String stderr) {
+    /** The last stdout line parsed as a JSON object. */
+    public Map<String, Object> json() {
+      List<String> lines = stdout.lines().filter(l -> !l.isBlank()).toList();
+      try {
+        return JSON.readValue(lines.get(lines.size() - 1), new TypeReference<>() { });
+      } catch (IOException e) {
+        throw new UncheckedIOException("stdout is not JSON: " + stdout, e);
+      }
+    }
+  }
+
+  /** Runs {@code slicelab ARGS} in this JVM, capturing stdout and stderr (echoed to stderr). */
+  public static synchronized CliRun cli(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    int code;
+    try (PrintStream o = new PrintStream(stdout, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(new Tee(stderr, err), true, StandardCharsets.UTF_8)) {
+      System.setOut(o);
+      System.setErr(e);
+      code = SliceLab.run(args);
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+    return new CliRun(code, stdout.toString(StandardCharsets.UTF_8),
+        stderr.toString(StandardCharsets.UTF_8));
+  }
+
+  /** Runs {@code body} with a fresh local Spark session, stopped afterwards. */
+  public static <T> T withSpark(Function<SparkSession, T> body) {
+    SparkSession spark = SparkSession.builder().master("local[1]").appName("slicelab-test-read")
+        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "1")
+        .getOrCreate();
+    try {
+      return body.apply(spark);
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /** JVM flags for child JVMs: conf/jvm.options, one torch thread, the project's logging. */
+  public static List<String> jvmFlags() {
+    List<String> flags = new ArrayList<>();
+    try {
+      for (String line : Files.readAllLines(ROOT.resolve("conf/jvm.options"))) {
+        if (!line.isBlank() && !line.strip().startsWith("#")) {
+          flags.add(line.strip());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    flags.add("-Dai.djl.pytorch.num_threads=1");
+    flags.add("-Dai.djl.pytorch.num_interop_threads=1");
+    flags.add("-Dlog4j2.configurationFile=" + ROOT.resolve("conf/log4j2.properties"));
+    return flags;
+  }
+
+  /** The test classpath (Surefire's real one, not its manifest-only booter jar). */
+  public static String classpath() {
+    String cp = System.getProperty("surefire.test.class.path");
+    return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
+  }
+
+  /** {@code $JAVA_HOME/bin/java} of this JVM. */
+  public static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** The last {@code n} lines of a log file, for failure messages. */
+  public static String tail(Path file, int n) {
+    try {
+      List<String> lines = Files.exists(file) ? Files.readAllLines(file) : List.of();
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+    } catch (IOException e) {
+      return "(cannot read " + file + ": " + e + ")";
+    }
+  }
+
+  /** Writes to two streams. */
+  private static final class Tee extends java.io.OutputStream {
+    private final java.io.OutputStream a;
+    private final java.io.OutputStream b;
+
+    Tee(java.io.OutputStream a, java.io.OutputStream b) {
+      this.a = a;
+      this.b = b;
+    }
+
+    @Override
+    public void write(int c) throws IOException {
+      a.write(c);
+      b.write(c);
+    }
+
+    @Override
+    public void write(byte[] bytes, int off, int len) throws IOException {
+      a.write(bytes, off, len);
+      b.write(bytes, off, len);
+    }
+
+    @Override
+    public void flush() throws IOException {
+      a.flush();
+      b.flush();
+    }
+  }
+}
