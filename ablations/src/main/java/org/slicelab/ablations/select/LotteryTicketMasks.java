@@ -18,6 +18,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -478,6 +479,12 @@ public final class LotteryTicketMasks {
           writeFloats(out, d.rowMagnitude());
           writeFloats(out, d.colMagnitude());
         }
+      }
+      try {
+        // createTempFile makes an owner-only file; a cache may be shared by several users
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+      } catch (UnsupportedOperationException | IOException e) {
+        LOG.log(System.Logger.Level.DEBUG, "cannot widen permissions of " + tmp, e);
       }
       try {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE,

@@ -66,6 +66,30 @@ public final class BenchRunner {
       String startedAt) {
   }
 
+  /**
+   * Loads every class the run needs up front: a run takes minutes, and a rebuild of the
+   * application jar meanwhile (another build in the same work tree) would otherwise make a
+   * class loaded late fail with NoClassDefFoundError after all the measuring.
+   */
+  public static void preloadClasses() {
+    for (Class<?> c : List.of(Result.class, Sample.class, Variant.class, BenchReport.class,
+        ParquetTable.class, ArtifactSizes.class, ArtifactSizes.Tensor.class, MemoryProbe.class,
+        FlopCounter.class, FlopCounter.Flops.class, Stats.class, ProcStats.class,
+        ProcStats.Cpu.class, MatmulRate.class, BenchCase.StepTime.class, FlopCounter.Kind.class,
+        FlopCounter.Plan.class, FlopCounter.LinearPlan.class)) {
+      try {
+        Class.forName(c.getName(), true, c.getClassLoader());
+      } catch (ClassNotFoundException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    try {
+      Class.forName(FlopCounter.class.getName() + "$Counter");
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Runs everything and returns the measurements. */
   public Result run() {
     long start = System.nanoTime();

@@ -78,6 +78,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    BenchRunner.preloadClasses();
     BenchOptions options = new BenchOptions(
         BenchMethod.parseList(methods, batchSize, maxLen), batchSize, maxLen, repeats, warmup,
         out, threads, !noMemory, memorySteps, !noArtifacts, keepArtifacts, matmulSize);

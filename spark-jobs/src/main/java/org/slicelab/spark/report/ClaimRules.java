@@ -111,8 +111,8 @@ public final class ClaimRules {
       }
     }
     double[] values = d.stream().mapToDouble(Double::doubleValue).toArray();
-    Summary diff = Summary.of(Summary.LEVEL, values);
-    Summary adjusted = k <= 1 ? diff : Summary.of(1 - ALPHA / k, values);
+    Summary diff = Summary.atLevel(Summary.LEVEL, values);
+    Summary adjusted = k <= 1 ? diff : Summary.atLevel(1 - ALPHA / k, values);
     return new Comparison(label, diff, adjusted);
   }
 

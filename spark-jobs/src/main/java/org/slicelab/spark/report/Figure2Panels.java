@@ -77,7 +77,7 @@ public final class Figure2Panels {
       new Def(LTH, "(d)", "(d) lottery-ticket slices (rank 5)", "selector", false, false,
           "lottery-ticket mask", List.of("good", "bad")),
       new Def(SIFT, "(e)", "(e) SIFT top-x%", "sift_rate", true, true,
-          "top-x rate (log scale)", List.of()),
+          "top-x % of each tensor (log scale)", List.of()),
       new Def(REFERENCE, "", "reference methods", "method", false, false, "method",
           List.of("head", "full", "lora")));
 

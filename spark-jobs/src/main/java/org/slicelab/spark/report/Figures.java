@@ -93,8 +93,8 @@ public final class Figures {
       double mean = p.test().mean();
       if (!Double.isNaN(mean)) {
         String label = switch (p.xLabel()) {
-          case "head" -> "head only";
-          case "full" -> "full FT";
+          case "head" -> "head";
+          case "full" -> "full";
           default -> p.xLabel().startsWith("lora") ? p.xLabel().replace("lora", "LoRA") : p.xLabel();
         };
         refs.add(new Reference(label, mean));
@@ -129,18 +129,23 @@ public final class Figures {
     double minX = Double.POSITIVE_INFINITY;
     double maxX = Double.NEGATIVE_INFINITY;
     boolean withVal = def.key().equals(Figure2Panels.RANK);
+    // SIFT rates are drawn in percent
+    double scale = def.key().equals(Figure2Panels.SIFT) ? 100 : 1;
+    chart.getStyler().setXAxisDecimalPattern(def.key().equals(Figure2Panels.RANK) ? "#0"
+        : "#0.###");
     for (Map.Entry<String, List<PanelPoint>> e : bySeries.entrySet()) {
       List<PanelPoint> ps = e.getValue();
-      double[] x = ps.stream().mapToDouble(PanelPoint::x).toArray();
+      double[] x = ps.stream().mapToDouble(p -> p.x() * scale).toArray();
       for (double v : x) {
         minX = Math.min(minX, v);
         maxX = Math.max(maxX, v);
       }
-      String name = bySeries.size() == 1 && !withVal ? "test" : e.getKey() + " test";
+      String name = bySeries.size() == 1 ? "test" : e.getKey();
       XYSeries s = chart.addSeries(name, x, mean(ps, true), errors(ps, true));
       s.setMarker(SeriesMarkers.CIRCLE);
       if (withVal && ps.stream().anyMatch(p -> !p.valBySeed().isEmpty())) {
-        XYSeries v = chart.addSeries(e.getKey() + " validation", x, mean(ps, false),
+        XYSeries v = chart.addSeries(bySeries.size() == 1 ? "val" : e.getKey() + " val", x,
+            mean(ps, false),
             errors(ps, false));
         v.setMarker(SeriesMarkers.DIAMOND);
         v.setLineStyle(SeriesLines.DASH_DOT);
@@ -187,7 +192,8 @@ public final class Figures {
           err.add(p.test().hasInterval() ? p.test().halfWidth() * 100 : 0.0);
         }
       }
-      CategorySeries s = chart.addSeries(e.getKey() + " test", xs, y, err);
+      CategorySeries s = chart.addSeries(bySeries(points).size() == 1 ? "test" : e.getKey(), xs,
+          y, err);
       s.setMarker(SeriesMarkers.CIRCLE);
     }
     int i = 0;

@@ -98,7 +98,8 @@ public record ReportData(String grid, List<TrialPoint> ok, Map<String, Long> sta
     org.apache.spark.sql.Column[] columns = wanted.stream().map(c -> present.contains(c)
         ? col(c) : org.apache.spark.sql.functions.lit(null).as(c))
         .toArray(org.apache.spark.sql.Column[]::new);
-    Dataset<Row> attempt = latest.select(columns).withColumnRenamed(ResultSchema.TRIAL_ID, "_tid");
+    Dataset<Row> attempt = latest.select(columns)
+        .withColumnRenamed(ResultSchema.TRIAL_ID, "_tid");
     Dataset<Row> joined = members.join(attempt,
         members.col(ResultSchema.TRIAL_ID).equalTo(attempt.col("_tid")), "left")
         .select(col(ResultSchema.PANEL), col(ResultSchema.TRIAL_ID), col(ResultSchema.STATUS),
@@ -150,7 +151,7 @@ public record ReportData(String grid, List<TrialPoint> ok, Map<String, Long> sta
   private static Dataset<Row> panels(SparkSession spark, String results) {
     try {
       return ResultTables.panels(spark, results);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Spark's AnalysisException is checked in Java terms
       throw noResults(results, e);
     }
   }
@@ -158,12 +159,12 @@ public record ReportData(String grid, List<TrialPoint> ok, Map<String, Long> sta
   private static Dataset<Row> trials(SparkSession spark, String results) {
     try {
       return ResultTables.trials(spark, results);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       throw noResults(results, e);
     }
   }
 
-  private static IllegalArgumentException noResults(String results, RuntimeException e) {
+  private static IllegalArgumentException noResults(String results, Exception e) {
     if (e instanceof IllegalArgumentException iae && iae.getMessage() != null
         && iae.getMessage().startsWith("option")) {
       return iae;

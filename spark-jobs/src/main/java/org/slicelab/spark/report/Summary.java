@@ -25,11 +25,11 @@ public record Summary(int n, double mean, double std, double ciLow, double ciHig
 
   /** Summary of {@code values} with a {@value #LEVEL} interval. */
   public static Summary of(double... values) {
-    return of(LEVEL, values);
+    return atLevel(LEVEL, values);
   }
 
   /** Summary of {@code values} with an interval at {@code level} (in (0, 1)). */
-  public static Summary of(double level, double... values) {
+  public static Summary atLevel(double level, double... values) {
     if (!(level > 0 && level < 1)) {
       throw new IllegalArgumentException("confidence level must be in (0, 1): " + level);
     }

@@ -114,12 +114,22 @@ public final class SweepJob {
           store.location(), grid.name(), 0, sweepId);
     }
 
+    double planSeconds = seconds(start);
+    long sparkStart = System.nanoTime();
     JavaSparkContext jsc = new JavaSparkContext(sparkConf(options, grid));
     try {
       run = run.withSpark(jsc.master(), jsc.sc().applicationId());
+      double sparkSeconds = seconds(sparkStart);
       log.printf("[sweep] %s on %s (app %s), writing to %s%n", sweepId, jsc.master(),
           jsc.sc().applicationId(), store.location());
+      long trialsStart = System.nanoTime();
       Counts counts = execute(jsc, options, grid, plan, store, run, log);
+      log.printf(java.util.Locale.ROOT, "[sweep] %d ran (%d ok, %d failed, %d diverged, %d timeout)"
+              + " in %.1f s: grid and plan %.1f s, Spark start %.1f s, trials %.1f s (sum of "
+              + "trial_seconds %.1f s, %d cores)%n", counts.ran, counts.ok,
+          counts.failed, counts.diverged, counts.timeout, seconds(start), planSeconds,
+          sparkSeconds, seconds(trialsStart), counts.trialSeconds,
+          jsc.sc().defaultParallelism());
       return new SweepSummary(plan.total(), plan.skipped(), counts.ran, counts.ok, counts.failed,
           counts.diverged, counts.timeout, seconds(start), store.location(), grid.name(),
           counts.trialSeconds, sweepId);

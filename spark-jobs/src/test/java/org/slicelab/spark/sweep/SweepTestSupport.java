@@ -123,10 +123,60 @@ public final class SweepTestSupport {
     return flags;
   }
 
-  /** The test classpath (Surefire's real one, not its manifest-only booter jar). */
-  public static String classpath() {
+  private static String childClasspath;
+
+  /**
+   * The test classpath for child JVMs (Surefire's real one, not its manifest-only booter jar),
+   * with the module's class directories replaced by a snapshot taken once per test JVM, so that
+   * a concurrent rebuild of target/ by someone else cannot pull classes from under a child.
+   */
+  public static synchronized String classpath() {
+    if (childClasspath != null) {
+      return childClasspath;
+    }
     String cp = System.getProperty("surefire.test.class.path");
-    return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
+    cp = cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
+    try {
+      Path snapshot = Files.createTempDirectory("slicelab-test-classes");
+      List<String> entries = new ArrayList<>();
+      int n = 0;
+      for (String entry : cp.split(java.io.File.pathSeparator)) {
+        Path path = Path.of(entry);
+        if (Files.isDirectory(path)) {
+          Path copy = snapshot.resolve(String.valueOf(n++));
+          copyTree(path, copy);
+          entries.add(copy.toString());
+        } else {
+          entries.add(entry);
+        }
+      }
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(snapshot)));
+      childClasspath = String.join(java.io.File.pathSeparator, entries);
+      return childClasspath;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (var paths = Files.walk(from)) {
+      for (Path p : paths.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    try (var paths = Files.walk(root)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // best effort
+    }
   }
 
   /** {@code $JAVA_HOME/bin/java} of this JVM. */

@@ -1,0 +1,91 @@
+package org.slicelab.spark.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code slicelab figure2} and {@code slicelab report} end to end on tiny real trials. */
+class Figure2CommandTest {
+  @TempDir
+  Path tmp;
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> map(Map<String, Object> m, String key) {
+    return (Map<String, Object>) m.get(key);
+  }
+
+  @Test
+  void figure2SweepsThenReportsEverything() throws Exception {
+    TinyFigure2.Run run = TinyFigure2.get();
+    TinyFigure2.CliRun first = run.first();
+    assertEquals(0, first.exitCode(), first.stderr());
+    Map<String, Object> json = first.json();
+    assertEquals("figure2", json.get("command"));
+    assertEquals("figure2-tiny", json.get("grid"));
+    Map<String, Object> sweep = map(json, "sweep");
+    assertEquals(TinyFigure2.TRIALS, sweep.get("total"), sweep.toString());
+    assertEquals(TinyFigure2.TRIALS - 1, sweep.get("ok"), first.stderr());
+    assertEquals(1, sweep.get("failed"), "the injected fault");
+    Map<String, Object> report = map(json, "report");
+    assertEquals(TinyFigure2.TRIALS - 1, ((Number) report.get("ok")).intValue());
+    assertEquals(1, ((Number) report.get("failed")).intValue());
+    Map<String, Object> points = map(report, "points");
+    assertEquals(Map.of("figure2_rank", 2, "figure2_position", 4, "figure2_wanda", 2,
+        "figure2_lth", 2, "figure2_sift", 1, "figure2_reference", 3), points);
+    for (Object png : (List<?>) report.get("figures")) {
+      assertTrue(Files.size(Path.of((String) png)) > 2000, png.toString());
+    }
+    for (Object table : (List<?>) report.get("tables")) {
+      assertTrue(Files.isDirectory(Path.of((String) table)), table.toString());
+    }
+    String md = Files.readString(Path.of((String) report.get("report_md")));
+    assertTrue(md.contains("injected fault (fault = throw)"), md);
+    assertTrue(md.contains("![Figure 2](figure2.png)"), md);
+    // one seed: every claim is inconclusive, and says why
+    Map<String, Object> claims = map(report, "claims");
+    assertEquals(0, claims.get("reproduced"), claims.toString());
+    assertEquals(0, claims.get("not reproduced"), claims.toString());
+  }
+
+  @Test
+  void rerunSkipsRecordedTrialsAndRewritesTheReport() throws Exception {
+    TinyFigure2.Run run = TinyFigure2.get();
+    Path md = run.out().resolve("report/REPORT.md");
+    Files.delete(md);
+    TinyFigure2.CliRun again = TinyFigure2.cli("figure2", "--grid", run.grid().toString(),
+        "--out", run.out().toString(), "--master", "local[2]");
+    assertEquals(0, again.exitCode(), again.stderr());
+    Map<String, Object> sweep = map(again.json(), "sweep");
+    assertEquals(0, sweep.get("ran"), sweep.toString());
+    assertEquals(TinyFigure2.TRIALS, sweep.get("skipped"));
+    assertTrue(Files.exists(md), "report rewritten");
+    assertEquals((long) TinyFigure2.TRIALS, ((Number) map(again.json(), "report")
+        .get("attempts")).longValue(), "nothing duplicated");
+  }
+
+  @Test
+  void reportCommandWritesIntoAChosenDirectoryAndRejectsEmptyResults() {
+    TinyFigure2.Run run = TinyFigure2.get();
+    Path dir = tmp.resolve("elsewhere");
+    TinyFigure2.CliRun report = TinyFigure2.cli("report", "--results", run.out().toString(),
+        "--report-dir", dir.toString(), "--master", "local[1]");
+    assertEquals(0, report.exitCode(), report.stderr());
+    assertEquals("report", report.json().get("command"));
+    assertTrue(Files.exists(dir.resolve("REPORT.md")));
+    assertTrue(Files.exists(dir.resolve("figure2.png")));
+    assertTrue(Files.isDirectory(dir.resolve("claims")));
+
+    TinyFigure2.CliRun empty = TinyFigure2.cli("report", "--results",
+        tmp.resolve("nothing").toString(), "--master", "local[1]");
+    assertEquals(2, empty.exitCode(), empty.stderr());
+    assertEquals("error", empty.json().get("status"));
+    assertTrue(((String) empty.json().get("error")).contains("no sweep results"),
+        empty.json().toString());
+  }
+}

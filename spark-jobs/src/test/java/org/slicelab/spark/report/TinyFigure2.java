@@ -1,0 +1,156 @@
+package org.slicelab.spark.report;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.slicelab.spark.cli.SliceLab;
+
+/**
+ * A real but tiny Figure 2 run ({@code slicelab figure2} on a grid with every Figure 2 panel,
+ * train_size 16, max_len 32, one epoch, one seed, plus one trial with an injected fault), made
+ * once per test JVM and shared by the end-to-end and notebook tests.
+ */
+final class TinyFigure2 {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Every panel of figure2.conf with 1-4 points, and one failing trial: 14 distinct trials (the
+   * rank-2 row slice at position 0 is in both the rank and the position panel: position 0.0 and
+   * the default 0 are the same spec).
+   */
+  static final String GRID = """
+      name = figure2-tiny
+      description = "every Figure 2 panel with tiny trials, for tests"
+      defaults { train_size = 16, val_size = 16, test_size = 16, max_len = 32, epochs = 1,
+                 batch_size = 8, seed = 1 }
+      panels {
+        rank { fixed { method = slicefine, lr = 5e-3 }, axes { rank = [1, 2] } }
+        position {
+          fixed { method = slicefine, rank = 2, lr = 5e-3 }
+          axes { mode = [row, column], position = [0.0, 0.999] }
+        }
+        wanda {
+          fixed { method = slicefine, rank = 2, lr = 5e-3, calib_size = 8 }
+          axes { selector = ["wanda:most", "wanda:random"] }
+        }
+        lth {
+          fixed { method = slicefine, rank = 2, lr = 5e-3, lth_rounds = 1 }
+          axes { selector = ["lth:good", "lth:bad"] }
+        }
+        sift { fixed { method = sift, lr = 1e-3 }, axes { sift_rate = [0.01] } }
+        reference_head { fixed { method = head, lr = 5e-3 } }
+        reference_full { fixed { method = full, lr = 5e-5 } }
+        reference_lora { fixed { method = lora, rank = 2, lr = 1e-3 } }
+        faults { fixed { method = head, fault = throw } }
+      }
+      """;
+  static final int TRIALS = 14;
+
+  /** One command-line run. */
+  record CliRun(int exitCode, String stdout, String stderr) {
+    /** The last stdout line as JSON. */
+    Map<String, Object> json() {
+      List<String> lines = stdout.lines().filter(l -> !l.isBlank()).toList();
+      try {
+        return JSON.readValue(lines.get(lines.size() - 1), new TypeReference<>() { });
+      } catch (IOException | IndexOutOfBoundsException e) {
+        throw new AssertionError("stdout is not JSON: " + stdout + "\nstderr: " + stderr, e);
+      }
+    }
+  }
+
+  /** The shared run. */
+  record Run(Path dir, Path grid, Path out, CliRun first) {
+  }
+
+  private static Run run;
+
+  private TinyFigure2() {
+  }
+
+  /** Runs {@code slicelab figure2} on the tiny grid the first time; later calls reuse it. */
+  static synchronized Run get() {
+    if (run == null) {
+      ReportTestSupport.quietLogs();
+      try {
+        Path dir = Files.createTempDirectory("slicelab-tiny-figure2");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir)));
+        Path grid = dir.resolve("figure2-tiny.conf");
+        Files.writeString(grid, GRID);
+        Path out = dir.resolve("results");
+        CliRun first = cli("figure2", "--grid", grid.toString(), "--out", out.toString(),
+            "--master", "local[2]");
+        run = new Run(dir, grid, out, first);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return run;
+  }
+
+  /** Runs {@code slicelab ARGS} in this JVM, capturing stdout and stderr (echoed to stderr). */
+  static synchronized CliRun cli(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    int code;
+    try (PrintStream o = new PrintStream(stdout, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(new Tee(stderr, err), true, StandardCharsets.UTF_8)) {
+      System.setOut(o);
+      System.setErr(e);
+      code = SliceLab.run(args);
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+    return new CliRun(code, stdout.toString(StandardCharsets.UTF_8),
+        stderr.toString(StandardCharsets.UTF_8));
+  }
+
+  private static void delete(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // best effort
+    }
+  }
+
+  private static final class Tee extends OutputStream {
+    private final OutputStream a;
+    private final OutputStream b;
+
+    Tee(OutputStream a, OutputStream b) {
+      this.a = a;
+      this.b = b;
+    }
+
+    @Override
+    public void write(int c) throws IOException {
+      a.write(c);
+      b.write(c);
+    }
+
+    @Override
+    public void write(byte[] bytes, int off, int len) throws IOException {
+      a.write(bytes, off, len);
+      b.write(bytes, off, len);
+    }
+
+    @Override
+    public void flush() throws IOException {
+      a.flush();
+      b.flush();
+    }
+  }
+}
