@@ -263,6 +263,29 @@ public final class BenchReport {
     out.put(name, m);
   }
 
+  /**
+   * Signs that the numbers are not trustworthy: a method's step IQR above 25% of its median
+   * (the machine's load changed during the run), or an achieved rate above the measured matmul
+   * rate (the rate was measured under different contention than the steps).
+   */
+  public List<String> warnings() {
+    List<String> out = new ArrayList<>();
+    for (Map<String, Object> row : methodRows) {
+      double relIqr = d(row, "step_ms_iqr") / d(row, "step_ms_median");
+      if (relIqr > 0.25) {
+        out.add(String.format(Locale.ROOT, "%s: step IQR is %.0f%% of the median (load changed"
+            + " during the run; rerun, or use --torch-threads 1 / OMP_WAIT_POLICY=PASSIVE on a"
+            + " shared machine)", row.get("variant"), 100 * relIqr));
+      }
+      if (d(row, "matmul_fraction") > 1) {
+        out.add(String.format(Locale.ROOT, "%s: achieved %.0f%% of the matmul rate: the rate was"
+            + " measured under heavier contention than the steps", row.get("variant"),
+            100 * d(row, "matmul_fraction")));
+      }
+    }
+    return out;
+  }
+
   /** The final JSON line's content. */
   public Map<String, Object> summary() {
     Map<String, Object> s = new LinkedHashMap<>();
@@ -282,6 +305,7 @@ public final class BenchReport {
     methodRows.forEach(row -> medians.put((String) row.get("variant"), row.get("step_ms_median")));
     s.put("step_ms_median", medians);
     s.put("targets", targets());
+    s.put("warnings", warnings());
     s.put("seconds", r.seconds());
     return s;
   }
@@ -405,6 +429,11 @@ public final class BenchReport {
     md.append("\n## Targets\n\n| target | measured | threshold | met |\n|---|---|---|---|\n");
     targets().forEach((name, t) -> md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n",
         name, f2(t.get("value")), t.get("threshold"), t.get("met"))));
+    List<String> warnings = warnings();
+    if (!warnings.isEmpty()) {
+      md.append("\nWarnings (numbers not trustworthy):\n\n");
+      warnings.forEach(w -> md.append("- ").append(w).append('\n'));
+    }
     md.append("\nRatios (medians):\n\n");
     ratios().forEach((k, v) -> md.append(String.format(Locale.ROOT, "- %s: %.3f%n", k, v)));
     return md.toString();

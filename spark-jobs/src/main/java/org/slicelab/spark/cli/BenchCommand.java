@@ -60,7 +60,7 @@ public final class BenchCommand implements Callable<Integer> {
       description = "skip the per-method peak-memory probes (child JVMs)")
   private boolean noMemory;
 
-  @Option(names = "--memory-steps", paramLabel = "N", defaultValue = "3",
+  @Option(names = "--memory-steps", paramLabel = "N", defaultValue = "2",
       description = "training steps per memory probe (default: ${DEFAULT-VALUE})")
   private int memorySteps;
 

@@ -20,10 +20,10 @@ import java.util.stream.Collectors;
  *       by 0.1 point).
  *   <li>Every comparison is <em>paired by seed</em>: configurations with the same seed share the
  *       training subsample and the head initialisation, and all share the validation and test
- *       sets. Only seeds present on both sides count; the difference per seed is summarised with a
- *       95% two-sided Student-t interval ({@link Summary}). With fewer than 2 paired seeds there is
- *       no interval and the verdict is {@code inconclusive} (the point estimates are still shown,
- *       in {@code at_point_estimate}).
+ *       sets. Only seeds present on both sides count; the per-seed differences are summarised
+ *       with a 95% two-sided Student-t interval ({@link Summary}). With fewer than 2 paired seeds
+ *       there is no interval and the verdict is {@code inconclusive} (the point estimates are
+ *       still shown, in {@code at_point_estimate}).
  *   <li>Equivalence claims ("within ±m"): {@code reproduced} when every comparison's 95% interval
  *       lies inside [-m, m] (an intersection-union test: no multiplicity correction needed);
  *       {@code not reproduced} when some comparison's interval lies entirely outside [-m, m], with
@@ -95,8 +95,8 @@ public final class ClaimRules {
         return label + ": no common seeds";
       }
       return label + " = " + pts(diff.mean()) + (diff.hasInterval()
-          ? " [" + pts(diff.ciLow()) + ", " + pts(diff.ciHigh()) + "]" : " (n=1, no CI)")
-          + " n=" + diff.n();
+          ? " [" + pts(diff.ciLow()) + ", " + pts(diff.ciHigh()) + "] n=" + diff.n()
+          : " (n=1, no CI)");
     }
   }
 
@@ -236,7 +236,6 @@ public final class ClaimRules {
         out.add(noData(id, seriesText, table, "needs at least 2 points, found " + series.size()));
         continue;
       }
-      List<String[]> pairs = new ArrayList<>();
       List<PanelPoint[]> compared = new ArrayList<>();
       String note;
       if (againstAnchor) {
@@ -254,7 +253,7 @@ public final class ClaimRules {
         } else {
           compared.add(new PanelPoint[] {series.get(1), series.get(0)});
         }
-        note = "bad - good";
+        note = "lottery-ticket slices";
       } else {
         for (int i = 0; i < series.size(); i++) {
           for (int j = i + 1; j < series.size(); j++) {
@@ -269,7 +268,6 @@ public final class ClaimRules {
       for (PanelPoint[] pair : compared) {
         comps.add(paired(pair[0].xLabel() + " - " + pair[1].xLabel(), pair[0].testBySeed(),
             pair[1].testBySeed(), k));
-        pairs.add(new String[] {pair[0].xLabel(), pair[1].xLabel()});
       }
       String statistic = againstAnchor ? "largest |test acc difference| to the anchor"
           : table.equals(Figure2Panels.LTH) ? "test acc difference bad - good"

@@ -95,7 +95,8 @@ public final class Figures {
         String label = switch (p.xLabel()) {
           case "head" -> "head";
           case "full" -> "full";
-          default -> p.xLabel().startsWith("lora") ? p.xLabel().replace("lora", "LoRA") : p.xLabel();
+          default -> p.xLabel().startsWith("lora") ? p.xLabel().replace("lora", "LoRA")
+              : p.xLabel();
         };
         refs.add(new Reference(label, mean));
       }
