@@ -109,8 +109,8 @@ public final class BertEncoder {
     NDArray q = splitHeads(linears.get(p + "attention.self.query").forward(h), batch, length);
     NDArray k = splitHeads(linears.get(p + "attention.self.key").forward(h), batch, length);
     NDArray v = splitHeads(linears.get(p + "attention.self.value").forward(h), batch, length);
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(headDim))
-        .add(maskBias);
+    NDArray scores = Scalars.divide(q.matMul(k.transpose(0, 1, 3, 2)),
+        (float) Math.sqrt(headDim)).add(maskBias);
     NDArray context = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3)
         .reshape(batch, length, config.hidden());
     NDArray attention = linears.get(p + "attention.output.dense").forward(context);

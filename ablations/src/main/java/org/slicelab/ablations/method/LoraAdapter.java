@@ -7,6 +7,7 @@ import ai.djl.nn.core.Linear;
 import java.util.Random;
 import org.slicelab.ablations.backbone.LinearAdapter;
 import org.slicelab.ablations.backbone.LinearLayer;
+import org.slicelab.ablations.backbone.Scalars;
 import org.slicelab.ablations.train.DenseTrainable;
 
 /**
@@ -39,7 +40,7 @@ public final class LoraAdapter implements LinearAdapter {
   @Override
   public NDArray apply(NDArray x, NDArray y) {
     NDArray low = Linear.linear(x, down).singletonOrThrow();
-    return y.add(Linear.linear(low, up).singletonOrThrow().mul(scale));
+    return y.add(Scalars.multiply(Linear.linear(low, up).singletonOrThrow(), scale));
   }
 
   @Override

@@ -35,15 +35,17 @@ public final class SliceAdapter implements LinearAdapter {
     this.indices = indices.clone();
     int r = indices.length;
     int dim = axis.dimension(layer);
+    // one-hot placement: [r, dim] for rows (scatter into outputs), [dim, r] for columns (gather
+    // inputs); built in its final layout, never as a view of a Java-backed array
     float[] oneHot = new float[r * dim];
     for (int i = 0; i < r; i++) {
-      oneHot[i * dim + indices[i]] = 1f;
+      oneHot[axis == SliceAxis.ROW ? i * dim + indices[i] : indices[i] * r + i] = 1f;
     }
     if (axis == SliceAxis.ROW) {
       placement = manager.create(oneHot, new Shape(r, dim));
       delta = manager.zeros(new Shape(r, layer.inFeatures()));
     } else {
-      placement = manager.create(oneHot, new Shape(r, dim)).transpose();
+      placement = manager.create(oneHot, new Shape(dim, r));
       delta = manager.zeros(new Shape(layer.outFeatures(), r));
     }
     NDArray frozenSlice = axis == SliceAxis.ROW
