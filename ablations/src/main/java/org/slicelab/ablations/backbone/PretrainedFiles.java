@@ -7,15 +7,14 @@ import java.io.UncheckedIOException;
 import java.net.URL;
 import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import org.slicelab.ablations.cache.AtomicFiles;
 import org.slicelab.ablations.cache.CacheDirs;
 
 /**
@@ -127,11 +126,11 @@ public final class PretrainedFiles {
         }
         String sha = HexFormat.of().formatHex(digest.digest());
         makeReadable(tmp);
-        moveAtomically(tmp, target);
+        AtomicFiles.replace(tmp, target);
         Path shaTmp = Files.createTempFile(dir, name, ".sha256.tmp");
         Files.writeString(shaTmp, sha + "\n", StandardCharsets.US_ASCII);
         makeReadable(shaTmp);
-        moveAtomically(shaTmp, shaFile);
+        AtomicFiles.replace(shaTmp, shaFile);
         return new Extracted(target, sha);
       } finally {
         Files.deleteIfExists(tmp);
@@ -163,13 +162,6 @@ public final class PretrainedFiles {
     }
   }
 
-  private static void moveAtomically(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
 
   /** SHA-256 of a file, lower-case hex. */
   static String sha256(Path file) throws IOException {

@@ -12,11 +12,9 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
@@ -34,14 +32,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slicelab.ablations.backbone.LinearLayer;
 import org.slicelab.ablations.backbone.TextClassifier;
+import org.slicelab.ablations.cache.AtomicFiles;
 import org.slicelab.ablations.cache.CacheDirs;
 import org.slicelab.ablations.method.FineTuningMethod;
 import org.slicelab.ablations.method.FullFineTuning;
 import org.slicelab.ablations.method.MethodContext;
 import org.slicelab.ablations.train.Autograd;
+import org.slicelab.ablations.train.Trainable;
 import org.slicelab.ablations.train.TrainingLoop;
 import org.slicelab.ablations.train.TrainingOptions;
-import org.slicelab.ablations.train.Trainable;
 import org.slicelab.ablations.trial.TrialSpec;
 
 /**
@@ -486,12 +485,7 @@ public final class LotteryTicketMasks {
       } catch (UnsupportedOperationException | IOException e) {
         LOG.log(System.Logger.Level.DEBUG, "cannot widen permissions of " + tmp, e);
       }
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
+      AtomicFiles.replace(tmp, file);
     } finally {
       Files.deleteIfExists(tmp);
     }

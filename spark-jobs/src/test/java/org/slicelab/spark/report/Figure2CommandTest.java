@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slicelab.spark.sweep.SweepTestSupport;
+import org.slicelab.spark.sweep.SweepTestSupport.CliRun;
 
 /** {@code slicelab figure2} and {@code slicelab report} end to end on tiny real trials. */
 class Figure2CommandTest {
@@ -23,7 +25,7 @@ class Figure2CommandTest {
   @Test
   void figure2SweepsThenReportsEverything() throws Exception {
     TinyFigure2.Run run = TinyFigure2.get();
-    TinyFigure2.CliRun first = run.first();
+    CliRun first = run.first();
     assertEquals(0, first.exitCode(), first.stderr());
     Map<String, Object> json = first.json();
     assertEquals("figure2", json.get("command"));
@@ -69,7 +71,7 @@ class Figure2CommandTest {
     TinyFigure2.Run run = TinyFigure2.get();
     Path md = run.out().resolve("report/REPORT.md");
     Files.delete(md);
-    TinyFigure2.CliRun again = TinyFigure2.cli("figure2", "--grid", run.grid().toString(),
+    CliRun again = SweepTestSupport.cli("figure2", "--grid", run.grid().toString(),
         "--out", run.out().toString(), "--master", "local[2]");
     assertEquals(0, again.exitCode(), again.stderr());
     Map<String, Object> sweep = map(again.json(), "sweep");
@@ -84,7 +86,7 @@ class Figure2CommandTest {
   void reportCommandWritesIntoAChosenDirectoryAndRejectsEmptyResults() {
     TinyFigure2.Run run = TinyFigure2.get();
     Path dir = tmp.resolve("elsewhere");
-    TinyFigure2.CliRun report = TinyFigure2.cli("report", "--results", run.out().toString(),
+    CliRun report = SweepTestSupport.cli("report", "--results", run.out().toString(),
         "--report-dir", dir.toString(), "--master", "local[1]");
     assertEquals(0, report.exitCode(), report.stderr());
     assertEquals("report", report.json().get("command"));
@@ -92,7 +94,7 @@ class Figure2CommandTest {
     assertTrue(Files.exists(dir.resolve("figure2.png")));
     assertTrue(Files.isDirectory(dir.resolve("claims")));
 
-    TinyFigure2.CliRun empty = TinyFigure2.cli("report", "--results",
+    CliRun empty = SweepTestSupport.cli("report", "--results",
         tmp.resolve("nothing").toString(), "--master", "local[1]");
     assertEquals(2, empty.exitCode(), empty.stderr());
     assertEquals("error", empty.json().get("status"));

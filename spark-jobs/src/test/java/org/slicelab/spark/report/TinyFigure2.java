@@ -1,20 +1,13 @@
 package org.slicelab.spark.report;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
-import org.slicelab.spark.cli.SliceLab;
+import org.slicelab.spark.sweep.SweepTestSupport;
+import org.slicelab.spark.sweep.SweepTestSupport.CliRun;
 
 /**
  * A real but tiny Figure 2 run ({@code slicelab figure2} on a grid with every Figure 2 panel,
@@ -22,7 +15,6 @@ import org.slicelab.spark.cli.SliceLab;
  * once per test JVM and shared by the end-to-end and notebook tests.
  */
 final class TinyFigure2 {
-  private static final ObjectMapper JSON = new ObjectMapper();
   /**
    * Every panel of figure2.conf with 1-4 points, and one failing trial: 14 distinct trials (the
    * rank-2 row slice at position 0 is in both the rank and the position panel: position 0.0 and
@@ -56,18 +48,6 @@ final class TinyFigure2 {
       """;
   static final int TRIALS = 14;
 
-  /** One command-line run. */
-  record CliRun(int exitCode, String stdout, String stderr) {
-    /** The last stdout line as JSON. */
-    Map<String, Object> json() {
-      List<String> lines = stdout.lines().filter(l -> !l.isBlank()).toList();
-      try {
-        return JSON.readValue(lines.get(lines.size() - 1), new TypeReference<>() { });
-      } catch (IOException | IndexOutOfBoundsException e) {
-        throw new AssertionError("stdout is not JSON: " + stdout + "\nstderr: " + stderr, e);
-      }
-    }
-  }
 
   /** The shared run. */
   record Run(Path dir, Path grid, Path out, CliRun first) {
@@ -88,7 +68,7 @@ final class TinyFigure2 {
         Path grid = dir.resolve("figure2-tiny.conf");
         Files.writeString(grid, GRID);
         Path out = dir.resolve("results");
-        CliRun first = cli("figure2", "--grid", grid.toString(), "--out", out.toString(),
+        CliRun first = SweepTestSupport.cli("figure2", "--grid", grid.toString(), "--out", out.toString(),
             "--master", "local[2]");
         run = new Run(dir, grid, out, first);
       } catch (IOException e) {
@@ -98,59 +78,11 @@ final class TinyFigure2 {
     return run;
   }
 
-  /** Runs {@code slicelab ARGS} in this JVM, capturing stdout and stderr (echoed to stderr). */
-  static synchronized CliRun cli(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-    int code;
-    try (PrintStream o = new PrintStream(stdout, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(new Tee(stderr, err), true, StandardCharsets.UTF_8)) {
-      System.setOut(o);
-      System.setErr(e);
-      code = SliceLab.run(args);
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-    return new CliRun(code, stdout.toString(StandardCharsets.UTF_8),
-        stderr.toString(StandardCharsets.UTF_8));
-  }
-
   private static void delete(Path dir) {
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
       // best effort
-    }
-  }
-
-  private static final class Tee extends OutputStream {
-    private final OutputStream a;
-    private final OutputStream b;
-
-    Tee(OutputStream a, OutputStream b) {
-      this.a = a;
-      this.b = b;
-    }
-
-    @Override
-    public void write(int c) throws IOException {
-      a.write(c);
-      b.write(c);
-    }
-
-    @Override
-    public void write(byte[] bytes, int off, int len) throws IOException {
-      a.write(bytes, off, len);
-      b.write(bytes, off, len);
-    }
-
-    @Override
-    public void flush() throws IOException {
-      a.flush();
-      b.flush();
     }
   }
 }

@@ -1,5 +1,7 @@
 package org.slicelab.spark.sweep;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,8 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.commons.io.output.TeeOutputStream;
 import org.apache.spark.sql.SparkSession;
 import org.slicelab.spark.cli.SliceLab;
 
@@ -81,7 +82,7 @@ public final class SweepTestSupport {
     ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     int code;
     try (PrintStream o = new PrintStream(stdout, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(new Tee(stderr, err), true, StandardCharsets.UTF_8)) {
+        PrintStream e = new PrintStream(new TeeOutputStream(stderr, err), true, StandardCharsets.UTF_8)) {
       System.setOut(o);
       System.setErr(e);
       code = SliceLab.run(args);
@@ -191,35 +192,6 @@ public final class SweepTestSupport {
       return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
     } catch (IOException e) {
       return "(cannot read " + file + ": " + e + ")";
-    }
-  }
-
-  /** Writes to two streams. */
-  private static final class Tee extends java.io.OutputStream {
-    private final java.io.OutputStream a;
-    private final java.io.OutputStream b;
-
-    Tee(java.io.OutputStream a, java.io.OutputStream b) {
-      this.a = a;
-      this.b = b;
-    }
-
-    @Override
-    public void write(int c) throws IOException {
-      a.write(c);
-      b.write(c);
-    }
-
-    @Override
-    public void write(byte[] bytes, int off, int len) throws IOException {
-      a.write(bytes, off, len);
-      b.write(bytes, off, len);
-    }
-
-    @Override
-    public void flush() throws IOException {
-      a.flush();
-      b.flush();
     }
   }
 }
