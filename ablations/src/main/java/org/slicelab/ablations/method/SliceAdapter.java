@@ -21,6 +21,11 @@ import org.slicelab.ablations.train.DenseTrainable;
  *       one-hot gather of C. Autograd computes only {@code dD = dY^T X[:, C]}.</li>
  * </ul>
  * No full dW is ever formed; the extra cost is O(tokens * r * d).
+ *
+ * <p>When the slice is a contiguous window p..p+r-1 (the position selector's case) the one-hot
+ * products are skipped: a ROW slice adds {@code x D^T} into the output columns p..p+r-1 in
+ * place, a COLUMN slice reads the input columns p..p+r-1 as a view. Same gradients, 12-17% less
+ * step time (BENCHMARKS.md). Scattered index sets (Wanda, lottery tickets) use the one-hot form.
  */
 public final class SliceAdapter implements LinearAdapter {
   private final SliceAxis axis;
@@ -28,6 +33,7 @@ public final class SliceAdapter implements LinearAdapter {
   private final NDArray delta;
   private final NDArray placement;
   private final DenseTrainable trainable;
+  private final NDIndex window;
 
   /** A zero increment on {@code indices} of {@code layer} along {@code axis}. */
   public SliceAdapter(LinearLayer layer, SliceAxis axis, int[] indices, NDManager manager) {
@@ -52,6 +58,17 @@ public final class SliceAdapter implements LinearAdapter {
         ? layer.weight().get(index(manager)) : layer.weight().get(columnIndex(manager));
     trainable = new DenseTrainable(layer.name() + "." + axis.label() + "_slice", delta,
         frozenSlice);
+    window = isContiguous(indices)
+        ? new NDIndex("..., " + indices[0] + ":" + (indices[0] + r)) : null;
+  }
+
+  private static boolean isContiguous(int[] indices) {
+    for (int i = 1; i < indices.length; i++) {
+      if (indices[i] != indices[0] + i) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The slice's orientation. */
@@ -71,6 +88,14 @@ public final class SliceAdapter implements LinearAdapter {
 
   @Override
   public NDArray apply(NDArray x, NDArray y) {
+    // in place on y is legal for autograd: the frozen product's backward does not keep y
+    if (window != null && axis == SliceAxis.ROW) {
+      y.set(window, y.get(window).add(Linear.linear(x, delta).singletonOrThrow()));
+      return y;
+    }
+    if (window != null) {
+      return y.addi(Linear.linear(x.get(window), delta).singletonOrThrow());
+    }
     if (axis == SliceAxis.ROW) {
       return y.add(Linear.linear(x, delta).singletonOrThrow().matMul(placement));
     }
