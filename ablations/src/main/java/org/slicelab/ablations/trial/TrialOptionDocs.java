@@ -21,7 +21,7 @@ public final class TrialOptionDocs {
       Map.entry("epochs", "passes over the training set"),
       Map.entry("batch_size", "examples per optimizer step"),
       Map.entry("lr", "peak learning rate; 0 = the method's default (head 5e-3, full 5e-5, "
-          + "slicefine 5e-3, sift 2e-3, lora 2e-3)"),
+          + "slicefine 5e-3, sift 5e-3, lora 2e-3)"),
       Map.entry("weight_decay", "AdamW decoupled weight decay (on effective weights)"),
       Map.entry("warmup_fraction", "share of steps with linear warm-up"),
       Map.entry("grad_clip", "global gradient-norm clip; 0 = none"),

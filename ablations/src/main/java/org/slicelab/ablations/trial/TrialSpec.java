@@ -339,7 +339,7 @@ public final class TrialSpec implements Serializable {
       case "head" -> 5e-3;
       case "full" -> 5e-5;
       case "lora" -> 2e-3;
-      case "sift" -> 2e-3;
+      case "sift" -> 5e-3;
       default -> 5e-3;
     };
   }

@@ -46,6 +46,28 @@ class GridLoaderTest {
   }
 
   @Test
+  void everyShippedGridLoadsAndTheFigure2GridsShareOneProtocol() throws Exception {
+    Path grids = SweepTestSupport.ROOT.resolve("conf/grids");
+    try (var files = Files.list(grids)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".conf")).toList()) {
+        assertFalse(GridLoader.load(file).trials().isEmpty(), file + " has no trials");
+      }
+    }
+    Grid full = GridLoader.load(grids.resolve("figure2.conf"));
+    Grid quick = GridLoader.load(grids.resolve("figure2-quick.conf"));
+    assertEquals(full.panels().stream().map(Panel::name).sorted().toList(),
+        quick.panels().stream().map(Panel::name).sorted().toList(), "same panels");
+    for (Grid grid : List.of(full, quick)) {
+      for (PlannedTrial t : grid.trials()) {
+        assertEquals(List.of(160, 3, 64), List.of(t.spec().trainSize(), t.spec().epochs(),
+            t.spec().maxLen()), grid.name() + ": training protocol");
+      }
+    }
+    assertEquals(List.of(1, 2, 3), full.trials().stream().map(t -> (int) t.spec().seed())
+        .distinct().sorted().toList());
+  }
+
+  @Test
   void seedsAliasPrecedenceAndProductOrder() {
     Path file = SweepTestSupport.writeGrid(dir, "g.conf", "name = g\n"
         + "defaults { train_size = 16, max_len = 32, epochs = 2, lr = 1 }\n"
