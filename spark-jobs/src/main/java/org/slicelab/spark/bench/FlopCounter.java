@@ -25,8 +25,10 @@ import org.slicelab.ablations.trial.TrialSpec;
  *   <li>{@code head}: forward plus the head's tiny dW; no activation backward at all.
  *   <li>{@code slicefine}: activation backward through every layer down to the lowest slice
  *       (layer 0's query/key/value inputs are the frozen embeddings, so their {@code dX} is
- *       skipped), plus the slice products. {@code SliceAdapter} uses one-hot placement / gather
- *       matrices, so those dense products are counted as executed.
+ *       skipped), plus the slice products. The benchmark's slices are contiguous windows
+ *       (position selector), which {@code SliceAdapter} adds in place / reads as a view, so no
+ *       placement or gather product is executed. (Scattered index sets from the Wanda and
+ *       lottery-ticket selectors add one dense one-hot product per direction, 2*T*r*d each.)
  *   <li>{@code sift}: like slicefine's activation backward, plus the <em>full</em> {@code dW} of
  *       every targeted matrix (SIFT gathers its top-k entries from the full gradient).
  *   <li>{@code lora}: activation backward as slicefine, plus the A/B products.
@@ -182,18 +184,17 @@ public final class FlopCounter {
           return true;
         }
         case ROW_SLICE -> {
-          // y += (x D^T) E: D [r, d_in], E one-hot [r, d_out]
-          forward += in + out;
-          activation += out;                       // d(xD^T) = dY E^T
-          weight += in;                            // dD = d(xD^T)^T x
+          // y[..., p:p+r] += x D^T: D [r, d_in]; its upstream gradient is a slice of dY
+          forward += in;
+          weight += in;                            // dD = dY[..., p:p+r]^T x
           activation += inputNeedsGrad ? base + in : 0;   // dX through W and through D
           return true;
         }
         case COLUMN_SLICE -> {
-          // y += (x G) D^T: G one-hot [d_in, r], D [d_out, r]
-          forward += in + out;
-          weight += out;                           // dD = dY^T (xG)
-          activation += inputNeedsGrad ? base + out + in : 0;  // dX via W; d(xG) = dY D; dX += d(xG) G^T
+          // y += x[..., p:p+r] D^T: D [d_out, r]; the input window is a view
+          forward += out;
+          weight += out;                           // dD = dY^T x[..., p:p+r]
+          activation += inputNeedsGrad ? base + out : 0;  // dX via W; dX[..., p:p+r] += dY D
           return true;
         }
         case LORA -> {

@@ -37,23 +37,23 @@ class FlopCounterTest {
   @Test
   void rowSliceCountedByHand() {
     FlopCounter.Flops slice = tiny("slicefine_r1_row");
-    // slice products x D^T (2*T*d_in*r) and the one-hot placement (2*T*r*d_out) per Linear
-    assertEquals(592 + 4 * 32 + 48 + 48, slice.forward());
-    // dlow everywhere (112); dX through o/intermediate/output (base + 2*T*d_in*r) but not
-    // through query/key/value, whose input is the frozen embedding output; 4 attention
-    // grads (128); head dX (16)
-    assertEquals(112 + 80 + 144 + 160 + 128 + 16, slice.activationBackward());
+    // slice product x D^T (2*T*d_in*r) per Linear; the window is added in place (no FLOPs)
+    assertEquals(592 + 4 * 16 + 16 + 32, slice.forward());
+    // dX through o/intermediate/output (base + 2*T*d_in*r) but not through query/key/value,
+    // whose input is the frozen embedding output; 4 attention grads (128); head dX (16)
+    assertEquals(80 + 144 + 160 + 128 + 16, slice.activationBackward());
     assertEquals(16 * 4 + 16 + 32 + 16, slice.weightGradient());
   }
 
   @Test
   void columnSliceAndLoraCountedByHand() {
     FlopCounter.Flops column = tiny("slicefine_r1_column");
-    assertEquals(816, column.forward());
-    // dD = dY^T (xG): 2*T*d_out*r per Linear = 16*4 + 32 + 16, + head 16
+    // x[..., window] D^T: 2*T*r*d_out per Linear = 16*4 + 32 + 16 (the window is a view)
+    assertEquals(592 + 112, column.forward());
+    // dD = dY^T x[..., window]: 2*T*d_out*r per Linear = 16*4 + 32 + 16, + head 16
     assertEquals(128, column.weightGradient());
-    // o: 64+16+16, intermediate: 128+32+16, output: 128+16+32, attention 128, head 16
-    assertEquals(96 + 176 + 176 + 128 + 16, column.activationBackward());
+    // dX via W and dY D: o: 64+16, intermediate: 128+32, output: 128+16, attention 128, head 16
+    assertEquals(80 + 160 + 144 + 128 + 16, column.activationBackward());
     FlopCounter.Flops lora = tiny("lora_r1");
     assertEquals(816, lora.forward());
     assertEquals(32 * 4 + 48 + 48 + 16, lora.weightGradient());
