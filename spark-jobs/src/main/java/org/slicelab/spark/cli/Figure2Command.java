@@ -12,6 +12,7 @@ import org.slicelab.spark.sweep.SweepJob;
 import org.slicelab.spark.sweep.SweepOptions;
 import org.slicelab.spark.sweep.SweepSummary;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -36,41 +37,19 @@ public final class Figure2Command implements Callable<Integer> {
       description = "results directory (default: results/<grid file name without .conf>)")
   private String out;
 
-  @Option(names = "--master", paramLabel = "URL",
-      description = "Spark master (default: spark.master from spark-submit, else local[*])")
-  private String master;
-
-  @Option(names = "--trial-timeout", paramLabel = "SECONDS", defaultValue = "0",
-      description = "stop a trial after this long and record it as timeout (0 = no limit)")
-  private long trialTimeout;
-
-  @Option(names = "--retry-failed",
-      description = "also rerun trials whose attempts all failed, diverged or timed out")
-  private boolean retryFailed;
-
-  @Option(names = "--allow-cpu-fallback",
-      description = "run on CPU (and record it) when Spark assigns a GPU the engine cannot see")
-  private boolean allowCpuFallback;
-
-  @Option(names = "--torch-threads", paramLabel = "N", defaultValue = "0",
-      description = "torch intra-op threads per trial (default 0 = spark.task.cpus)")
-  private int torchThreads;
-
-  @Option(names = "--conf", paramLabel = "KEY=VALUE",
-      description = "extra Spark setting for the sweep (repeatable)")
-  private Map<String, String> conf = new LinkedHashMap<>();
+  @Mixin
+  private SweepRunOptions run = new SweepRunOptions();
 
   @Override
   public Integer call() {
     long start = System.nanoTime();
     Path gridFile = resolveGrid(grid);
     String outDir = out != null && !out.isBlank() ? out : defaultOut(gridFile);
-    SweepOptions sweepOptions = new SweepOptions(gridFile, outDir, master, trialTimeout,
-        retryFailed, false, allowCpuFallback, torchThreads, conf);
+    SweepOptions sweepOptions = run.toSweepOptions(gridFile, outDir, false);
     // The sweep runs its own Spark context (and stops it); the report then opens a session.
     SweepSummary sweep = SweepJob.run(sweepOptions, System.err);
     ReportSummary report;
-    try (ReportJob.Session session = ReportJob.session(master)) {
+    try (ReportJob.Session session = ReportJob.session(run.master)) {
       report = ReportJob.run(session.spark(), new ReportOptions(outDir, sweep.grid(), null),
           System.err);
     }

@@ -5,9 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slicelab.spark.sweep.SweepJob;
-import org.slicelab.spark.sweep.SweepOptions;
 import org.slicelab.spark.sweep.SweepSummary;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,39 +30,15 @@ public final class SweepCommand implements Callable<Integer> {
       description = "output directory (local path or Hadoop URI); created if missing")
   private String out;
 
-  @Option(names = "--master", paramLabel = "URL",
-      description = "Spark master (default: spark.master from spark-submit, else local[*])")
-  private String master;
-
-  @Option(names = "--trial-timeout", paramLabel = "SECONDS", defaultValue = "0",
-      description = "stop a trial after this long and record it as timeout (0 = no limit)")
-  private long trialTimeout;
-
-  @Option(names = "--retry-failed",
-      description = "also rerun trials whose attempts all failed, diverged or timed out")
-  private boolean retryFailed;
-
   @Option(names = "--dry-run", description = "print the plan (total, to_run, to_skip) and exit")
   private boolean dryRun;
 
-  @Option(names = "--allow-cpu-fallback",
-      description = "run on CPU (and record it) when Spark assigns a GPU the engine cannot see")
-  private boolean allowCpuFallback;
-
-  @Option(names = "--torch-threads", paramLabel = "N", defaultValue = "0",
-      description = "torch intra-op threads per trial (default 0 = spark.task.cpus, i.e. "
-          + "executor cores / task slots)")
-  private int torchThreads;
-
-  @Option(names = "--conf", paramLabel = "KEY=VALUE",
-      description = "extra Spark setting (repeatable), e.g. --conf spark.task.cpus=2")
-  private Map<String, String> conf = new LinkedHashMap<>();
+  @Mixin
+  private SweepRunOptions run = new SweepRunOptions();
 
   @Override
   public Integer call() {
-    SweepOptions options = new SweepOptions(grid, out, master, trialTimeout, retryFailed, dryRun,
-        allowCpuFallback, torchThreads, conf);
-    SweepSummary summary = SweepJob.run(options, System.err);
+    SweepSummary summary = SweepJob.run(run.toSweepOptions(grid, out, dryRun), System.err);
     if (dryRun) {
       Map<String, Object> plan = new LinkedHashMap<>();
       plan.put("total", summary.total());

@@ -1,0 +1,44 @@
+package org.slicelab.spark.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slicelab.spark.sweep.SweepOptions;
+import picocli.CommandLine.Option;
+
+/**
+ * The options that control how a sweep runs (master, time-out, retries, devices, threads, Spark
+ * settings), shared as a picocli mixin by {@code sweep} and {@code figure2}.
+ */
+public final class SweepRunOptions {
+  @Option(names = "--master", paramLabel = "URL",
+      description = "Spark master (default: spark.master from spark-submit, else local[*])")
+  String master;
+
+  @Option(names = "--trial-timeout", paramLabel = "SECONDS", defaultValue = "0",
+      description = "stop a trial after this long and record it as timeout (0 = no limit)")
+  long trialTimeout;
+
+  @Option(names = "--retry-failed",
+      description = "also rerun trials whose attempts all failed, diverged or timed out")
+  boolean retryFailed;
+
+  @Option(names = "--allow-cpu-fallback",
+      description = "run on CPU (and record it) when Spark assigns a GPU the engine cannot see")
+  boolean allowCpuFallback;
+
+  @Option(names = "--torch-threads", paramLabel = "N", defaultValue = "0",
+      description = "torch intra-op threads per trial (default 0 = spark.task.cpus, i.e. "
+          + "executor cores / task slots)")
+  int torchThreads;
+
+  @Option(names = "--conf", paramLabel = "KEY=VALUE",
+      description = "extra Spark setting (repeatable), e.g. --conf spark.task.cpus=2")
+  Map<String, String> conf = new LinkedHashMap<>();
+
+  /** The sweep's options for {@code grid} into {@code out}. */
+  SweepOptions toSweepOptions(Path grid, String out, boolean dryRun) {
+    return new SweepOptions(grid, out, master, trialTimeout, retryFailed, dryRun,
+        allowCpuFallback, torchThreads, conf);
+  }
+}
