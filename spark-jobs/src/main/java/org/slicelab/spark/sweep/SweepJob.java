@@ -66,6 +66,7 @@ public final class SweepJob {
   public static final Map<String, String> SPARK_DEFAULTS = Map.of(
       "spark.task.maxFailures", "1",
       "spark.executorEnv.DJL_OFFLINE", "true",
+      "spark.executorEnv.MALLOC_ARENA_MAX", "2",
       "spark.executorEnv.CUDA_DEVICE_ORDER", "PCI_BUS_ID",
       "spark.ui.showConsoleProgress", "false");
   private static final DateTimeFormatter SWEEP_TIME =
