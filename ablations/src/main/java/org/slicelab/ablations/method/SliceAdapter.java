@@ -31,6 +31,7 @@ public final class SliceAdapter implements LinearAdapter {
   private final SliceAxis axis;
   private final int[] indices;
   private final NDArray delta;
+  /** One-hot placement/gather matrix; null when the slice is a contiguous window. */
   private final NDArray placement;
   private final DenseTrainable trainable;
   private final NDIndex window;
@@ -41,25 +42,30 @@ public final class SliceAdapter implements LinearAdapter {
     this.indices = indices.clone();
     int r = indices.length;
     int dim = axis.dimension(layer);
-    // one-hot placement: [r, dim] for rows (scatter into outputs), [dim, r] for columns (gather
-    // inputs); built in its final layout, never as a view of a Java-backed array
-    float[] oneHot = new float[r * dim];
-    for (int i = 0; i < r; i++) {
-      oneHot[axis == SliceAxis.ROW ? i * dim + indices[i] : indices[i] * r + i] = 1f;
-    }
-    if (axis == SliceAxis.ROW) {
-      placement = manager.create(oneHot, new Shape(r, dim));
-      delta = manager.zeros(new Shape(r, layer.inFeatures()));
-    } else {
-      placement = manager.create(oneHot, new Shape(dim, r));
-      delta = manager.zeros(new Shape(layer.outFeatures(), r));
-    }
+    delta = manager.zeros(axis == SliceAxis.ROW
+        ? new Shape(r, layer.inFeatures()) : new Shape(layer.outFeatures(), r));
+    window = isContiguous(indices)
+        ? new NDIndex("..., " + indices[0] + ":" + (indices[0] + r)) : null;
+    placement = window == null ? oneHotPlacement(axis, indices, dim, manager) : null;
     NDArray frozenSlice = axis == SliceAxis.ROW
         ? layer.weight().get(index(manager)) : layer.weight().get(columnIndex(manager));
     trainable = new DenseTrainable(layer.name() + "." + axis.label() + "_slice", delta,
         frozenSlice);
-    window = isContiguous(indices)
-        ? new NDIndex("..., " + indices[0] + ":" + (indices[0] + r)) : null;
+  }
+
+  /**
+   * One-hot placement for scattered index sets: [r, dim] for rows (scatter into outputs),
+   * [dim, r] for columns (gather inputs); built in its final layout, never as a view of a
+   * Java-backed array.
+   */
+  private static NDArray oneHotPlacement(SliceAxis axis, int[] indices, int dim,
+      NDManager manager) {
+    int r = indices.length;
+    float[] oneHot = new float[r * dim];
+    for (int i = 0; i < r; i++) {
+      oneHot[axis == SliceAxis.ROW ? i * dim + indices[i] : indices[i] * r + i] = 1f;
+    }
+    return manager.create(oneHot, axis == SliceAxis.ROW ? new Shape(r, dim) : new Shape(dim, r));
   }
 
   private static boolean isContiguous(int[] indices) {
@@ -138,7 +144,9 @@ public final class SliceAdapter implements LinearAdapter {
   /** Releases the increment and constants. */
   public void close() {
     delta.close();
-    placement.close();
+    if (placement != null) {
+      placement.close();
+    }
   }
 
 }
