@@ -16,7 +16,8 @@ import java.util.Map;
 
 /**
  * A BERT encoder in Hugging Face layer order (embeddings + LayerNorm, post-norm transformer
- * layers with masked multi-head attention and an erf-GELU feed-forward), written as plain DJL
+ * layers with masked multi-head attention and an erf-GELU or ReLU feed-forward; RoBERTa is the
+ * same network with position ids starting after its padding index), written as plain DJL
  * NDArray operations over named parameters so that fine-tuning methods can freeze, slice or adapt
  * any tensor. Dropout is omitted (ours: it keeps trials deterministic and thread-independent).
  */
@@ -87,7 +88,13 @@ public final class BertEncoder {
   public NDArray forward(NDArray inputIds, NDArray attentionMask, NDArray tokenTypeIds) {
     long batch = inputIds.getShape().get(0);
     long length = inputIds.getShape().get(1);
-    NDArray positions = param("embeddings.position_embeddings.weight").get("0:" + length);
+    if (length > config.maxSequenceLength()) {
+      throw new IllegalArgumentException("sequence length " + length + " exceeds the model's "
+          + "maximum of " + config.maxSequenceLength() + " positions");
+    }
+    int first = config.positionOffset();
+    NDArray positions = param("embeddings.position_embeddings.weight")
+        .get(first + ":" + (first + length));
     NDArray h = Embedding.embedding(inputIds, param("embeddings.word_embeddings.weight"),
             SparseFormat.DENSE).singletonOrThrow()
         .add(positions)
@@ -115,7 +122,8 @@ public final class BertEncoder {
         .reshape(batch, length, config.hidden());
     NDArray attention = linears.get(p + "attention.output.dense").forward(context);
     h = layerNorm(attention.add(h), p + "attention.output.LayerNorm");
-    NDArray inner = Activation.gelu(linears.get(p + "intermediate.dense").forward(h));
+    NDArray inner = linears.get(p + "intermediate.dense").forward(h);
+    inner = config.activation().equals("relu") ? Activation.relu(inner) : Activation.gelu(inner);
     NDArray out = linears.get(p + "output.dense").forward(inner);
     return layerNorm(out.add(h), p + "output.LayerNorm");
   }

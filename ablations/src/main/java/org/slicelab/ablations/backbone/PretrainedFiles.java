@@ -33,7 +33,8 @@ public final class PretrainedFiles {
   /** Classpath resource of the all-MiniLM-L6-v2 tokenizer (BERT uncased WordPiece). */
   public static final String MINILM_TOKENIZER = "all-minilm-l6-v2-tokenizer.json";
 
-  private static volatile PretrainedFiles miniLm;
+  private static final java.util.Map<String, PretrainedFiles> EXTRACTED =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private final Path onnxPath;
   private final Path tokenizerPath;
@@ -50,22 +51,21 @@ public final class PretrainedFiles {
 
   /** all-MiniLM-L6-v2, extracted on first call (thread-safe; later calls return the same). */
   public static PretrainedFiles miniLm() {
-    PretrainedFiles files = miniLm;
-    if (files == null) {
-      synchronized (PretrainedFiles.class) {
-        files = miniLm;
-        if (files == null) {
-          files = fromClasspath(MINILM_ONNX, MINILM_TOKENIZER);
-          miniLm = files;
-        }
-      }
-    }
-    return files;
+    return of(MINILM_ONNX, MINILM_TOKENIZER);
+  }
+
+  /**
+   * The two named classpath resources, extracted (or verified in the cache) on the first call
+   * for this pair; later calls in the JVM return the same instance.
+   */
+  public static PretrainedFiles of(String onnxResource, String tokenizerResource) {
+    return EXTRACTED.computeIfAbsent(onnxResource + "|" + tokenizerResource,
+        k -> fromClasspath(onnxResource, tokenizerResource));
   }
 
   /**
    * Extracts (or reuses) the two named classpath resources into the backbone cache directory.
-   * Each call re-checks the cache; prefer a singleton such as {@link #miniLm()}.
+   * Each call re-checks the cache; prefer {@link #of}.
    */
   public static PretrainedFiles fromClasspath(String onnxResource, String tokenizerResource) {
     Path dir = CacheDirs.dir("backbone");

@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.slicelab.ablations.cache.AtomicFiles;
 
 /**
@@ -95,36 +96,64 @@ public final class SafetensorsWriter {
     }
   }
 
-  /** Reads every tensor of an F32 safetensors file, in header order (metadata is skipped). */
+  /** Reads every tensor of a safetensors file, in header order (metadata is skipped). */
   public static Map<String, FloatTensor> read(Path file) {
+    return read(file, name -> true);
+  }
+
+  /**
+   * Reads the tensors whose names {@code wanted} accepts, in header order, as float32: F32 as
+   * stored, F16 and BF16 widened exactly; a wanted tensor of another dtype is an error.
+   */
+  public static Map<String, FloatTensor> read(Path file, Predicate<String> wanted) {
     try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
       JsonNode header = readHeader(in, file);
       long dataStart = 8 + headerLength(in);
       Map<String, FloatTensor> tensors = new LinkedHashMap<>();
       for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
-        if (e.getKey().equals(METADATA)) {
+        if (e.getKey().equals(METADATA) || !wanted.test(e.getKey())) {
           continue;
         }
         JsonNode info = e.getValue();
-        if (!"F32".equals(info.path("dtype").asText())) {
-          throw new IOException("tensor " + e.getKey() + " has dtype "
-              + info.path("dtype").asText() + "; only F32 is supported");
-        }
+        String dtype = info.path("dtype").asText();
+        int width = switch (dtype) {
+          case "F32" -> 4;
+          case "F16", "BF16" -> 2;
+          default -> throw new IOException("tensor " + e.getKey() + " has dtype " + dtype
+              + "; supported are F32, F16, BF16");
+        };
         List<Long> dims = new ArrayList<>();
         info.path("shape").forEach(d -> dims.add(d.asLong()));
         long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
         long begin = info.path("data_offsets").get(0).asLong();
         long end = info.path("data_offsets").get(1).asLong();
-        long count = (end - begin) / Float.BYTES;
-        if (end < begin || dataStart + end > in.size() || count > Integer.MAX_VALUE) {
+        long count = (end - begin) / width;
+        if (end < begin || dataStart + end > in.size() || end - begin > Integer.MAX_VALUE) {
           throw new IOException("bad data_offsets for " + e.getKey() + " in " + file);
         }
         ByteBuffer data = ByteBuffer.allocate((int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
         readFully(in, data, dataStart + begin);
+        data.flip();
         float[] values = new float[(int) count];
-        data.flip().asFloatBuffer().get(values);
-        tensors.put(e.getKey(), new FloatTensor(shape, values));
+        switch (dtype) {
+          case "F32" -> data.asFloatBuffer().get(values);
+          case "F16" -> {
+            for (int i = 0; i < values.length; i++) {
+              values[i] = halfToFloat(data.getShort());
+            }
+          }
+          default -> {
+            for (int i = 0; i < values.length; i++) {
+              values[i] = Float.intBitsToFloat((data.getShort() & 0xffff) << 16);
+            }
+          }
+        }
+        try {
+          tensors.put(e.getKey(), new FloatTensor(shape, values));
+        } catch (IllegalArgumentException bad) {
+          throw new IOException("tensor " + e.getKey() + ": " + bad.getMessage());
+        }
       }
       return tensors;
     } catch (IOException e) {
@@ -142,6 +171,22 @@ public final class SafetensorsWriter {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read safetensors file " + file, e);
     }
+  }
+
+  /** IEEE 754 half precision to float (exact; Java 17 has no built-in conversion). */
+  static float halfToFloat(short half) {
+    int bits = half & 0xffff;
+    int sign = (bits & 0x8000) << 16;
+    int exponent = (bits >>> 10) & 0x1f;
+    int mantissa = bits & 0x3ff;
+    if (exponent == 0x1f) {
+      return Float.intBitsToFloat(sign | 0x7f800000 | (mantissa << 13));
+    }
+    if (exponent == 0) {
+      float magnitude = mantissa * 0x1p-24f; // subnormal (or zero)
+      return sign == 0 ? magnitude : -magnitude;
+    }
+    return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
   }
 
   /** The JSON header's length N, from the first 8 bytes. */

@@ -32,7 +32,8 @@ public final class Evaluator {
           scope.suppressNotUsedWarning();
         }
       }
-      return ClassificationMetrics.of(predicted, data.labels(), 2, lossSum);
+      return ClassificationMetrics.of(predicted, data.labels(),
+          model.head().outFeatures(), lossSum);
     } finally {
       Autograd.setRecording(recording);
     }

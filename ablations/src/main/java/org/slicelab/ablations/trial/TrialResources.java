@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slicelab.ablations.backbone.BertConfig;
 import org.slicelab.ablations.backbone.FloatTensor;
-import org.slicelab.ablations.backbone.OnnxWeightReader;
-import org.slicelab.ablations.backbone.PretrainedFiles;
+import org.slicelab.ablations.backbone.Backbone;
+import org.slicelab.ablations.backbone.Backbones;
 import org.slicelab.ablations.backbone.TextTokenizer;
 import org.slicelab.ablations.data.DatasetSplits;
 import org.slicelab.ablations.data.LabeledText;
@@ -15,15 +15,14 @@ import org.slicelab.ablations.data.SpamAssassin;
 import org.slicelab.ablations.train.EncodedDataset;
 
 /**
- * What trials in one JVM share: the pretrained weights (read once), tokenizers, and tokenized
- * splits. Spark tasks in one executor use the same instance, so only the first trial of an
- * executor pays the loading cost. Thread-safe.
+ * What trials in one JVM share: the backbones (weights read once each, see {@link Backbones}),
+ * tokenizers, and tokenized splits. Spark tasks in one executor use the same instance, so only
+ * the first trial of an executor pays the loading cost. Thread-safe.
  */
 public final class TrialResources {
   private static final TrialResources SHARED = new TrialResources();
 
-  private volatile Map<String, FloatTensor> pretrained;
-  private final Map<Integer, TextTokenizer> tokenizers = new ConcurrentHashMap<>();
+  private final Map<String, TextTokenizer> tokenizers = new ConcurrentHashMap<>();
   private final Map<String, TaskData> taskData = new ConcurrentHashMap<>();
 
   /** The JVM-wide instance. */
@@ -31,45 +30,50 @@ public final class TrialResources {
     return SHARED;
   }
 
-  /** Backbone shape. */
+  /** The backbone named by a {@code backbone} option value (cached per JVM). */
+  public Backbone backbone(String name) {
+    return Backbones.get(name);
+  }
+
+  /** The default backbone's shape. */
   public BertConfig config() {
-    return BertConfig.miniLm();
+    return backbone(Backbones.DEFAULT).config();
   }
 
-  /** Pretrained encoder weights by Hugging Face name (host memory, read once per JVM). */
+  /** The default backbone's weights by Hugging Face name (read once per JVM). */
   public Map<String, FloatTensor> pretrainedWeights() {
-    Map<String, FloatTensor> weights = pretrained;
-    if (weights == null) {
-      synchronized (this) {
-        if (pretrained == null) {
-          pretrained = Map.copyOf(OnnxWeightReader.read(PretrainedFiles.miniLm().onnxPath()));
-        }
-        weights = pretrained;
-      }
-    }
-    return weights;
+    return backbone(Backbones.DEFAULT).weights();
   }
 
-  /** SHA-256 of the pretrained weight file. */
+  /** SHA-256 of the default backbone's weight file. */
   public String weightsChecksum() {
-    return PretrainedFiles.miniLm().weightsSha256();
+    return backbone(Backbones.DEFAULT).weightsSha256();
   }
 
-  /** A tokenizer truncating and padding to {@code maxLen}. */
+  /** The default backbone's tokenizer, truncating and padding to {@code maxLen}. */
   public TextTokenizer tokenizer(int maxLen) {
-    return tokenizers.computeIfAbsent(maxLen, TextTokenizer::miniLm);
+    return tokenizer(Backbones.DEFAULT, maxLen);
   }
 
-  /** Tokenized train/validation/test splits for a spec (cached by the fields that matter). */
+  /** A backbone's tokenizer, truncating and padding to {@code maxLen} (cached). */
+  public TextTokenizer tokenizer(String backbone, int maxLen) {
+    Backbone b = backbone(backbone);
+    return tokenizers.computeIfAbsent(b.name() + "/" + maxLen,
+        k -> new TextTokenizer(b.tokenizerPath(), maxLen));
+  }
+
+  /** Tokenized splits for a spec (cached by the fields that matter). */
   public TaskData taskData(TrialSpec spec) {
-    String key = spec.dataset() + "/" + spec.trainSize() + "/" + spec.valSize() + "/"
-        + spec.testSize() + "/" + spec.seed() + "/" + spec.dataSeed() + "/" + spec.maxLen();
+    String key = spec.backbone() + "/" + spec.dataset() + "/" + spec.trainSize() + "/"
+        + spec.valSize() + "/" + spec.testSize() + "/" + spec.seed() + "/" + spec.dataSeed()
+        + "/" + spec.maxLen();
     return taskData.computeIfAbsent(key, k -> {
       DatasetSplits splits = SpamAssassin.load(spec.trainSize(), spec.valSize(), spec.testSize(),
           spec.seed(), spec.dataSeed());
-      TextTokenizer tokenizer = tokenizer(spec.maxLen());
+      TextTokenizer tokenizer = tokenizer(spec.backbone(), spec.maxLen());
       return new TaskData(encode(tokenizer, splits.train()), encode(tokenizer,
-          splits.validation()), encode(tokenizer, splits.test()), SpamAssassin.checksum());
+          splits.validation()), encode(tokenizer, splits.test()), SpamAssassin.checksum(),
+          List.of("ham", "spam"));
     });
   }
 
@@ -92,8 +96,13 @@ public final class TrialResources {
    * @param validation validation examples
    * @param test test examples
    * @param dataChecksum SHA-256 of the raw data package
+   * @param labelNames class names by label id (the head has one output per class)
    */
   public record TaskData(EncodedDataset train, EncodedDataset validation, EncodedDataset test,
-      String dataChecksum) {
+      String dataChecksum, List<String> labelNames) {
+    /** The number of classes. */
+    public int numClasses() {
+      return labelNames.size();
+    }
   }
 }

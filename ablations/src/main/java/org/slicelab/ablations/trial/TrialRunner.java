@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slicelab.ablations.backbone.Backbone;
 import org.slicelab.ablations.backbone.FloatTensor;
 import org.slicelab.ablations.backbone.ModelExport;
 import org.slicelab.ablations.backbone.TextClassifier;
@@ -60,18 +61,19 @@ public final class TrialRunner {
     try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
       Autograd.setRecording(false);
       TrialResources.TaskData data = resources.taskData(spec);
+      Backbone backbone = resources.backbone(spec.backbone());
       provenance.put("data_sha256", data.dataChecksum());
-      provenance.put("weights_sha256", resources.weightsChecksum());
-      Map<String, FloatTensor> weights = resources.pretrainedWeights();
+      provenance.put("weights_sha256", backbone.weightsSha256());
+      Map<String, FloatTensor> weights = backbone.weights();
       if (spec.init().equals("random")) {
         weights = TextClassifier.randomLike(weights, spec.seed());
       }
-      TextClassifier model =
-          TextClassifier.create(manager, resources.config(), weights, 2, spec.seed());
+      TextClassifier model = TextClassifier.create(manager, backbone.config(), weights,
+          data.numClasses(), spec.seed());
       FineTuningMethod method = Methods.create(spec);
       method.attach(model, new MethodContext(spec, manager, new SelectionData(
-          resources.config(), resources.pretrainedWeights(), data.train(),
-          data.dataChecksum().substring(0, 12) + "-" + resources.weightsChecksum()
+          backbone.config(), backbone.weights(), data.train(),
+          data.dataChecksum().substring(0, 12) + "-" + backbone.weightsSha256()
               .substring(0, 12))));
       metrics.put("trainable_params", method.trainableParameterCount());
       injectFault(spec, model);
@@ -102,8 +104,8 @@ public final class TrialRunner {
           outcome.trainSeconds() > 0
               ? (double) data.train().size() * spec.epochs() / outcome.trainSeconds() : 0.0);
       if (saveModel != null) {
-        metrics.put("saved_bytes", ModelExport.save(model, saveModel,
-            Map.of("trial_id", spec.trialId(), "spec", spec.toJson())));
+        metrics.put("saved_bytes", ModelExport.save(model, saveModel, data.labelNames(),
+            backbone.tokenizerPath(), Map.of("trial_id", spec.trialId(), "spec", spec.toJson())));
       }
       metrics.put("trial_seconds", seconds(start));
       var curves = new java.util.ArrayList<>(outcome.curve());

@@ -26,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.slicelab.ablations.backbone.Backbones;
 
 /**
  * One fully specified trial: backbone, data, method, selector and training settings.
@@ -85,7 +86,7 @@ public final class TrialSpec implements Serializable {
 
   // ---- what is trained -------------------------------------------------------------------
   private String method = "full";
-  private String backbone = "all-minilm-l6-v2";
+  private String backbone = Backbones.DEFAULT;
   private String init = "pretrained";
   private String dataset = "spam-assassin";
   // ---- data --------------------------------------------------------------------------------
@@ -245,7 +246,7 @@ public final class TrialSpec implements Serializable {
     oneOf("init", init, INITS);
     oneOf("head", head, HEADS);
     oneOf("fault", fault, FAULTS);
-    oneOf("backbone", backbone, List.of("all-minilm-l6-v2"));
+    backbone = Backbones.canonical(backbone);
     oneOf("dataset", dataset, List.of("spam-assassin"));
     positive("train_size", trainSize);
     positive("val_size", valSize);
@@ -429,6 +430,8 @@ public final class TrialSpec implements Serializable {
 
     public Builder method(String v) { return set("method", v); }
     public Builder init(String v) { return set("init", v); }
+    public Builder backbone(String v) { return set("backbone", v); }
+    public Builder dataset(String v) { return set("dataset", v); }
     public Builder trainSize(int v) { return set("train_size", v); }
     public Builder valSize(int v) { return set("val_size", v); }
     public Builder testSize(int v) { return set("test_size", v); }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slicelab.ablations.backbone.Backbones;
 import org.slicelab.ablations.backbone.BertConfig;
 import org.slicelab.ablations.data.DatasetSplits;
 import org.slicelab.ablations.data.SpamAssassin;
@@ -21,7 +22,13 @@ public final class TrialValidator {
 
   /** Throws {@link IllegalArgumentException} naming the option when {@code spec} cannot run. */
   public static void check(TrialSpec spec) {
-    checkShapes(spec, BertConfig.miniLm());
+    BertConfig config = Backbones.get(spec.backbone()).config();
+    if (spec.maxLen() > config.maxSequenceLength()) {
+      throw new IllegalArgumentException("trial option 'max_len' = " + spec.maxLen()
+          + " is invalid: must be at most " + config.maxSequenceLength() + " (the maximum "
+          + "sequence length of backbone '" + spec.backbone() + "')");
+    }
+    checkShapes(spec, config);
     DatasetSplits splits = SpamAssassin.splits();
     limit("train_size", spec.trainSize(), splits.train().size(), "the training split");
     limit("val_size", spec.valSize(), splits.validation().size(), "the validation split");

@@ -10,8 +10,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The DJL encoder against ONNX Runtime on the same ONNX file and real sentences. */
+/** The DJL encoder against ONNX Runtime on the same ONNX files and real sentences. */
 class BertEncoderParityTest {
   private static final List<String> SENTENCES = List.of(
       "A man is eating food.",
@@ -41,17 +43,27 @@ class BertEncoderParityTest {
     manager.close();
   }
 
-  @Test
-  void lastHiddenStateMatchesOnnxRuntime() {
-    TextTokenizer.Encoded batch = tokenizer.encode(SENTENCES);
+  @ParameterizedTest
+  @ValueSource(strings = {"all-minilm-l6-v2", "bge-small", "e5-small"})
+  void lastHiddenStateMatchesOnnxRuntime(String name) {
+    Backbone backbone = Backbones.get(name);
+    TextTokenizer.Encoded batch;
+    try (TextTokenizer own = new TextTokenizer(backbone.tokenizerPath(), 32)) {
+      batch = own.encode(SENTENCES);
+    }
     long padded = java.util.Arrays.stream(batch.attentionMask()).filter(r -> r[r.length - 1] == 0)
         .count();
     assertTrue(padded >= 4, "the batch must contain padding");
-    float[][][] expected = OnnxReference.miniLm().lastHiddenState(batch);
+    float[][][] expected;
+    try (OnnxReference reference = new OnnxReference(((BuiltInBackbone) backbone).onnxPath())) {
+      expected = reference.lastHiddenState(batch);
+    }
     NDArray ids = manager.create(batch.inputIds());
     NDArray mask = manager.create(batch.attentionMask());
     NDArray types = manager.create(batch.tokenTypeIds());
-    float[] actual = encoder.forward(ids, mask, types).toFloatArray();
+    BertEncoder model = name.equals(Backbones.DEFAULT) ? encoder
+        : new BertEncoder(backbone.config(), BertEncoder.toArrays(manager, backbone.weights()));
+    float[] actual = model.forward(ids, mask, types).toFloatArray();
     int length = batch.inputIds()[0].length;
     int hidden = 384;
     double maxDiff = 0;

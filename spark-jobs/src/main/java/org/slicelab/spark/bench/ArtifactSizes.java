@@ -77,7 +77,7 @@ public record ArtifactSizes(long mergedBytes, long incrementBytes) {
     }
     method.merge(trained.model());
     long merged = ModelExport.save(trained.model(), dir.resolve("merged"),
-        Map.of("method", trained.method().label()));
+        java.util.List.of("ham", "spam"), null, Map.of("method", trained.method().label()));
     return new ArtifactSizes(merged, increments);
   }
 

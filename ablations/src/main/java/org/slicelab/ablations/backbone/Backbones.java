@@ -1,0 +1,103 @@
+package org.slicelab.ablations.backbone;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Finds a {@link Backbone} by the value of the trial option {@code backbone}: a built-in name
+ * (an alias is normalised to its canonical name) or the location of a Hugging Face checkpoint
+ * directory (any value containing {@code /}: a path, or a {@code file:} URI). Each backbone is
+ * created once per JVM and shared, so its weights are read once per executor.
+ */
+public final class Backbones {
+  /** Today's default: all-MiniLM-L6-v2 (6 layers). */
+  public static final String DEFAULT = "all-minilm-l6-v2";
+
+  private static final BertConfig SMALL_12 =
+      new BertConfig(30522, 384, 12, 12, 1536, 512, 2, 1e-12f);
+
+  /** Built-in backbones by canonical name, in documentation order. */
+  private static final Map<String, BuiltInBackbone> BUILT_IN = new LinkedHashMap<>();
+  private static final Map<String, String> ALIASES = Map.of("minilm", DEFAULT);
+  private static final Map<String, Backbone> CHECKPOINTS = new ConcurrentHashMap<>();
+
+  static {
+    register(new BuiltInBackbone(DEFAULT, PretrainedFiles.MINILM_ONNX,
+        PretrainedFiles.MINILM_TOKENIZER, BertConfig.miniLm()));
+    register(new BuiltInBackbone("bge-small", "bge-small-en-v1.5.onnx",
+        "bge-small-en-v1.5-tokenizer.json", SMALL_12));
+    register(new BuiltInBackbone("e5-small", "e5-small-v2.onnx", "e5-small-v2-tokenizer.json",
+        SMALL_12));
+  }
+
+  private Backbones() {
+  }
+
+  private static void register(BuiltInBackbone backbone) {
+    BUILT_IN.put(backbone.name(), backbone);
+  }
+
+  /** The built-in names, canonical ones first, then {@code alias (= name)} entries. */
+  public static List<String> builtInNames() {
+    List<String> names = new ArrayList<>(BUILT_IN.keySet());
+    ALIASES.forEach((alias, name) -> names.add(alias + " (= " + name + ")"));
+    return names;
+  }
+
+  /** Whether {@code value} names a checkpoint location rather than a built-in backbone. */
+  public static boolean isCheckpoint(String value) {
+    return value.contains("/");
+  }
+
+  /**
+   * The canonical form of a {@code backbone} option value: aliases become their name,
+   * checkpoint locations stay as written.
+   *
+   * @throws IllegalArgumentException naming the option and the allowed values
+   */
+  public static String canonical(String value) {
+    if (value == null || value.isBlank()) {
+      throw unknown(value);
+    }
+    String name = ALIASES.getOrDefault(value, value);
+    if (BUILT_IN.containsKey(name) || isCheckpoint(name)) {
+      return name;
+    }
+    throw unknown(value);
+  }
+
+  private static IllegalArgumentException unknown(String value) {
+    return new IllegalArgumentException("trial option 'backbone' = '" + value + "' is invalid: "
+        + "must be one of " + String.join(", ", builtInNames()) + ", or the path of a Hugging "
+        + "Face checkpoint directory (config.json, model.safetensors, tokenizer.json)");
+  }
+
+  /**
+   * The backbone for an option value; a checkpoint's {@code config.json} and tokenizer are
+   * checked here, its weights on first use.
+   */
+  public static Backbone get(String value) {
+    String name = canonical(value);
+    Backbone builtIn = BUILT_IN.get(name);
+    if (builtIn != null) {
+      return builtIn;
+    }
+    return CHECKPOINTS.computeIfAbsent(name, k -> new CheckpointBackbone(name, location(name)));
+  }
+
+  private static Path location(String value) {
+    if (value.startsWith("file:")) {
+      return Path.of(java.net.URI.create(value));
+    }
+    if (value.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+      throw new IllegalArgumentException("trial option 'backbone' = '" + value + "': only local "
+          + "paths and file: URIs are read directly; mount the shared storage on every executor "
+          + "(NFS, or a FUSE mount of HDFS/S3) and give that path");
+    }
+    return Path.of(value);
+  }
+}
