@@ -10,6 +10,7 @@ import org.slicelab.ablations.backbone.OnnxWeightReader;
 import org.slicelab.ablations.backbone.PretrainedFiles;
 import org.slicelab.ablations.backbone.TextTokenizer;
 import org.slicelab.ablations.data.DatasetSplits;
+import org.slicelab.ablations.data.ExampleFingerprint;
 import org.slicelab.ablations.data.LabeledText;
 import org.slicelab.ablations.data.SpamAssassin;
 import org.slicelab.ablations.train.EncodedDataset;
@@ -69,7 +70,9 @@ public final class TrialResources {
           spec.seed(), spec.dataSeed());
       TextTokenizer tokenizer = tokenizer(spec.maxLen());
       return new TaskData(encode(tokenizer, splits.train()), encode(tokenizer,
-          splits.validation()), encode(tokenizer, splits.test()), SpamAssassin.checksum());
+          splits.validation()), encode(tokenizer, splits.test()), SpamAssassin.checksum(),
+          ExampleFingerprint.ids(splits.train()), ExampleFingerprint.ids(splits.validation()),
+          ExampleFingerprint.ids(splits.test()));
     });
   }
 
@@ -92,8 +95,34 @@ public final class TrialResources {
    * @param validation validation examples
    * @param test test examples
    * @param dataChecksum SHA-256 of the raw data package
+   * @param trainIds example ids of the training subsample, in order
+   * @param validationIds example ids of the validation subsample, in order
+   * @param testIds example ids of the test subsample, in order
    */
   public record TaskData(EncodedDataset train, EncodedDataset validation, EncodedDataset test,
-      String dataChecksum) {
+      String dataChecksum, List<String> trainIds, List<String> validationIds,
+      List<String> testIds) {
+    /** Copies the id lists. */
+    public TaskData {
+      trainIds = List.copyOf(trainIds);
+      validationIds = List.copyOf(validationIds);
+      testIds = List.copyOf(testIds);
+    }
+
+    /** Fingerprints of the ordered subsamples, keyed as in the result provenance. */
+    public java.util.Map<String, String> fingerprints() {
+      java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+      out.put(TRAIN_FINGERPRINT, ExampleFingerprint.of(trainIds));
+      out.put(VALIDATION_FINGERPRINT, ExampleFingerprint.of(validationIds));
+      out.put(TEST_FINGERPRINT, ExampleFingerprint.of(testIds));
+      return out;
+    }
   }
+
+  /** Provenance key: SHA-256 of the ordered training example ids. */
+  public static final String TRAIN_FINGERPRINT = "train_ids_sha256";
+  /** Provenance key: SHA-256 of the ordered validation example ids. */
+  public static final String VALIDATION_FINGERPRINT = "val_ids_sha256";
+  /** Provenance key: SHA-256 of the ordered test example ids. */
+  public static final String TEST_FINGERPRINT = "test_ids_sha256";
 }
