@@ -19,10 +19,12 @@ import java.util.List;
  * @param artifacts save and size each method's artefacts
  * @param keepArtifacts keep the merged models on disk (else deleted after sizing)
  * @param matmulSize square size of the interleaved matmul rate measurement
+ * @param peerCommand the peer benchmark launcher ({@code bin/slicelab-peer-bench}) whose steps
+ *     are interleaved with SliceLab's, or null for no peer
  */
 public record BenchOptions(List<BenchMethod> methods, int batchSize, int maxLen, int repeats,
     int warmup, Path out, List<Integer> threads, boolean memory, int memorySteps,
-    boolean artifacts, boolean keepArtifacts, int matmulSize) {
+    boolean artifacts, boolean keepArtifacts, int matmulSize, Path peerCommand) {
 
   /** Checks ranges; throws {@link IllegalArgumentException} naming the option. */
   public BenchOptions {
@@ -45,6 +47,11 @@ public record BenchOptions(List<BenchMethod> methods, int batchSize, int maxLen,
     }
     if (matmulSize < 64) {
       throw new IllegalArgumentException("option '--matmul-size' must be >= 64");
+    }
+    if (peerCommand != null && PeerProcess.supported(
+        methods.stream().map(BenchMethod::label).toList()).isEmpty()) {
+      throw new IllegalArgumentException("option '--peer': none of --methods has a peer"
+          + " equivalent (head, full, lora_r<k>, slicefine_r<k>_row|column)");
     }
     for (int t : threads) {
       if (t < 1) {

@@ -71,6 +71,27 @@ public final class BenchReport {
         && x.method().spec().method().equals("lora")).findFirst().orElse(null);
   }
 
+  private List<BenchRunner.PeerSample> peerSamples(Variant v) {
+    return r.peerSamples().stream().filter(s -> s.variant().equals(v)).toList();
+  }
+
+  /** Median over rounds of a SliceLab step / the peer's step of {@code peer} in the same round. */
+  Stats pairedWithPeer(Variant a, Variant peer) {
+    if (a == null || peer == null) {
+      return Stats.of(new double[0]);
+    }
+    Map<Integer, Double> byRound = new LinkedHashMap<>();
+    peerSamples(peer).forEach(s -> byRound.put(s.round(), s.step().stepMs()));
+    List<Double> ratios = new ArrayList<>();
+    for (Sample s : samples(a)) {
+      Double other = byRound.get(s.round());
+      if (other != null && other > 0) {
+        ratios.add(s.stepMs() / other);
+      }
+    }
+    return Stats.of(ratios);
+  }
+
   /** Median matmul rate (GFLOP/s) interleaved with the steps, for a thread count. */
   double matmulGflops(int threads) {
     long n = r.options().matmulSize();
@@ -173,12 +194,42 @@ public final class BenchReport {
       row.put("setup_rss_bytes", null);
       row.put("heap_peak_bytes", null);
     }
+    peerColumns(v, row);
     ArtifactSizes sizes = r.artifacts().get(label);
     row.put("merged_model_bytes", sizes == null ? null : sizes.mergedBytes());
     row.put("increment_bytes", sizes == null ? null : sizes.incrementBytes());
     row.put("started_at", r.startedAt());
     row.put("host", r.environment().get("host"));
     return row;
+  }
+
+  /** The peer's numbers for the same method and thread count (null columns without a peer). */
+  private void peerColumns(Variant v, Map<String, Object> row) {
+    List<BenchRunner.PeerSample> ps = peerSamples(v);
+    boolean has = !ps.isEmpty();
+    Stats step = Stats.of(ps.stream().mapToDouble(s -> s.step().stepMs()).toArray());
+    Stats paired = pairedWithPeer(v, v);
+    Variant lora = lora(v.threads());
+    row.put("peer_step_ms_median", has ? step.median() : null);
+    row.put("peer_step_ms_q1", has ? step.q1() : null);
+    row.put("peer_step_ms_q3", has ? step.q3() : null);
+    row.put("peer_forward_ms_median", has ? Stats.of(ps.stream()
+        .mapToDouble(s -> s.step().forwardMs()).toArray()).median() : null);
+    row.put("peer_backward_ms_median", has ? Stats.of(ps.stream()
+        .mapToDouble(s -> s.step().backwardMs()).toArray()).median() : null);
+    row.put("peer_optimizer_ms_median", has ? Stats.of(ps.stream()
+        .mapToDouble(s -> s.step().optimizerMs()).toArray()).median() : null);
+    row.put("peer_minor_faults_per_step", has ? ps.stream()
+        .mapToLong(s -> s.step().minorFaults()).average().orElse(0) : null);
+    double user = ps.stream().mapToDouble(s -> s.step().userCpuMs()).sum();
+    double sys = ps.stream().mapToDouble(s -> s.step().systemCpuMs()).sum();
+    row.put("peer_cpu_system_fraction", has && user + sys > 0 ? sys / (user + sys) : null);
+    row.put("paired_ratio_vs_peer_median", has ? paired.median() : null);
+    row.put("paired_ratio_vs_peer_q1", has ? paired.q1() : null);
+    row.put("paired_ratio_vs_peer_q3", has ? paired.q3() : null);
+    boolean hasLora = lora != null && !peerSamples(lora).isEmpty();
+    row.put("paired_ratio_vs_peer_lora_median",
+        hasLora ? pairedWithPeer(v, lora).median() : null);
   }
 
   private Double rowValue(String label, String column) {
@@ -207,6 +258,16 @@ public final class BenchReport {
       if (!m.spec().method().equals("lora") && !m.label().equals("full")) {
         putRatio(out, m.label() + "_vs_lora", m.label(), "ratio_vs_lora");
       }
+    }
+    for (Variant v : r.variants()) {
+      Double peer = rowValue(v.label(), "paired_ratio_vs_peer_median");
+      if (peer != null) {
+        out.put(v.label() + "_vs_peer", peer);
+      }
+    }
+    String slice = primaryLabel("slicefine_r5_row");
+    if (slice != null && rowValue(slice, "paired_ratio_vs_peer_lora_median") != null) {
+      out.put("slicefine_r5_vs_peer_lora", rowValue(slice, "paired_ratio_vs_peer_lora_median"));
     }
     List<Integer> threads = r.variants().stream().map(Variant::threads).distinct().toList();
     for (int t : threads.subList(1, threads.size())) {
@@ -251,6 +312,18 @@ public final class BenchReport {
     target(t, "full_step_matmul_fraction", full == null ? null
         : rowValue(full, "matmul_fraction"), 0.40, false);
     target(t, "best_step_matmul_fraction", bestMatmulFraction(), 0.40, false);
+    target(t, "slicefine_r5_time_vs_flop_floor", s == null ? null
+        : rowValue(s, "time_vs_floor"), 1.15, true);
+    if (!r.peerSamples().isEmpty()) {
+      for (Variant v : r.variants()) {
+        Double peer = rowValue(v.label(), "paired_ratio_vs_peer_median");
+        if (peer != null) {
+          target(t, v.label() + "_step_vs_peer", peer, 1.0, true);
+        }
+      }
+      target(t, "slicefine_r5_step_vs_peer_lora_r8", ratios.get("slicefine_r5_vs_peer_lora"),
+          0.45, true);
+    }
     return t;
   }
 
@@ -304,6 +377,15 @@ public final class BenchReport {
     Map<String, Object> medians = new LinkedHashMap<>();
     methodRows.forEach(row -> medians.put((String) row.get("variant"), row.get("step_ms_median")));
     s.put("step_ms_median", medians);
+    if (!r.peerSamples().isEmpty()) {
+      Map<String, Object> peer = new LinkedHashMap<>();
+      peer.put("versions", r.peerVersions());
+      Map<String, Object> peerMedians = new LinkedHashMap<>();
+      methodRows.stream().filter(row -> row.get("peer_step_ms_median") != null).forEach(
+          row -> peerMedians.put((String) row.get("variant"), row.get("peer_step_ms_median")));
+      peer.put("step_ms_median", peerMedians);
+      s.put("peer", peer);
+    }
     s.put("targets", targets());
     s.put("warnings", warnings());
     s.put("seconds", r.seconds());
@@ -395,6 +477,9 @@ public final class BenchReport {
           row.get("minor_faults_per_step") == null ? "-"
               : String.format(Locale.ROOT, "%.0f", d(row, "minor_faults_per_step"))));
     }
+    if (!r.peerSamples().isEmpty()) {
+      md.append(peerMarkdown());
+    }
     md.append("\n## Size and memory\n\n");
     md.append("| method | trainable params | optimizer state | native peak (RSS above"
         + " baseline) | Java heap peak | merged model | trained increments only |\n");
@@ -436,6 +521,31 @@ public final class BenchReport {
     }
     md.append("\nRatios (medians):\n\n");
     ratios().forEach((k, v) -> md.append(String.format(Locale.ROOT, "- %s: %.3f%n", k, v)));
+    return md.toString();
+  }
+
+  private String peerMarkdown() {
+    StringBuilder md = new StringBuilder();
+    md.append(String.format(Locale.ROOT, "%n## Against the peer%n%nThe peer: %s (bin/peer_bench.py;"
+        + " same shapes, AdamW with clipping 1.0), one peer step per method in every round,"
+        + " interleaved with SliceLab's. Ratio = SliceLab step / peer step of the same round"
+        + " (median [IQR] over rounds).%n%n", r.peerVersions()));
+    md.append("| method | SliceLab ms | peer ms | SliceLab / peer [IQR] | peer fwd / bwd / opt ms"
+        + " | peer faults/step | peer sys CPU | vs peer LoRA |\n");
+    md.append("|---|---|---|---|---|---|---|---|\n");
+    for (Map<String, Object> row : methodRows) {
+      if (row.get("peer_step_ms_median") == null) {
+        continue;
+      }
+      md.append(String.format(Locale.ROOT,
+          "| %s | %.0f | %.0f | %.2f [%.2f-%.2f] | %.0f / %.0f / %.0f | %.0f | %s | %s |%n",
+          row.get("variant"), d(row, "step_ms_median"), d(row, "peer_step_ms_median"),
+          d(row, "paired_ratio_vs_peer_median"), d(row, "paired_ratio_vs_peer_q1"),
+          d(row, "paired_ratio_vs_peer_q3"), d(row, "peer_forward_ms_median"),
+          d(row, "peer_backward_ms_median"), d(row, "peer_optimizer_ms_median"),
+          d(row, "peer_minor_faults_per_step"), pct(row.get("peer_cpu_system_fraction")),
+          f2(row.get("paired_ratio_vs_peer_lora_median"))));
+    }
     return md.toString();
   }
 

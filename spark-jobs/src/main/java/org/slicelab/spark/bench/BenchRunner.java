@@ -29,7 +29,9 @@ import org.slicelab.ablations.trial.TrialRunner;
  * <p>Round r runs one step of every (method, thread count) variant, in an order rotated by r, plus
  * one timed {@code n x n} matmul per thread count (the rate the step is compared with, measured
  * under the same drift). Every method's round r uses the same batch. The first {@code warmup}
- * rounds are not recorded.
+ * rounds are not recorded. With a peer ({@link PeerProcess}), every round also runs one peer
+ * step of each method the peer has, in the same rotation, so SliceLab/peer ratios are paired
+ * within a round.
  */
 public final class BenchRunner {
   /** Distinct batches cycled over the rounds. */
@@ -58,9 +60,14 @@ public final class BenchRunner {
     }
   }
 
+  /** One timed step of the peer (same method label and thread count as a SliceLab variant). */
+  record PeerSample(Variant variant, int round, PeerProcess.Step step) {
+  }
+
   /** Everything measured; see {@link BenchReport} for the outputs. */
   record Result(BenchOptions options, BenchData data, List<Variant> variants,
-      List<Sample> samples, Map<Integer, List<Double>> matmulNanos,
+      List<Sample> samples, List<PeerSample> peerSamples, Map<String, String> peerVersions,
+      Map<Integer, List<Double>> matmulNanos,
       Map<Integer, Map<String, Double>> calibration, Map<String, Map<String, Object>> memory,
       Map<String, ArtifactSizes> artifacts, Map<String, Long> trainable,
       Map<String, Long> optimizerBytes, Map<String, String> environment, double seconds,
@@ -74,6 +81,7 @@ public final class BenchRunner {
    */
   public static void preloadClasses() {
     for (Class<?> c : List.of(Result.class, Sample.class, Variant.class, BenchReport.class,
+        PeerSample.class, PeerProcess.class, PeerProcess.Step.class,
         ParquetTable.class, ArtifactSizes.class, ArtifactSizes.Tensor.class, MemoryProbe.class,
         FlopCounter.class, FlopCounter.Flops.class, Stats.class, ProcStats.class,
         ProcStats.Cpu.class, MatmulRate.class, TrainingStep.Timing.class, FlopCounter.Kind.class,
@@ -150,25 +158,45 @@ public final class BenchRunner {
           (System.nanoTime() - t0) / 1e9);
     }
 
+    List<Variant> peerVariants = options.peerCommand() == null ? List.of()
+        : variants.stream().filter(v -> PeerProcess.supports(v.method().label())).toList();
     List<Sample> samples = new ArrayList<>();
+    List<PeerSample> peerSamples = new ArrayList<>();
+    Map<String, String> peerVersions = new LinkedHashMap<>();
     Map<Integer, List<Double>> matmulNanos = new LinkedHashMap<>();
     threadCounts.forEach(t -> matmulNanos.put(t, new ArrayList<>()));
-    try (MatmulRate matmul = new MatmulRate(options.matmulSize())) {
+    try (MatmulRate matmul = new MatmulRate(options.matmulSize());
+        PeerProcess peer = startPeer(peerVariants)) {
+      if (peer != null) {
+        peerVersions.putAll(peer.versions());
+        log.println("[bench] peer " + peerVersions + " runs " + peerVariants.stream()
+            .map(Variant::label).toList());
+      }
       int rounds = options.warmup() + options.repeats();
       for (int round = 0; round < rounds; round++) {
         boolean timed = round >= options.warmup();
         int timedRound = round - options.warmup();
         long roundStart = System.nanoTime();
-        // entries: the variants, then one matmul slot per thread count; rotated by round
-        int entries = variants.size() + threadCounts.size();
+        // entries: the variants, the peer's variants, one matmul slot per thread count;
+        // rotated by round
+        int entries = variants.size() + peerVariants.size() + threadCounts.size();
         for (int i = 0; i < entries; i++) {
           int e = Math.floorMod(i + round, entries);
-          if (e >= variants.size()) {
-            int t = threadCounts.get(e - variants.size());
+          if (e >= variants.size() + peerVariants.size()) {
+            int t = threadCounts.get(e - variants.size() - peerVariants.size());
             JniUtils.setNumThreads(t);
             long ns = matmul.timeOnce();
             if (timed) {
               matmulNanos.get(t).add((double) ns);
+            }
+            continue;
+          }
+          if (e >= variants.size()) {
+            Variant v = peerVariants.get(e - variants.size());
+            PeerProcess.Step step = peer.step(v.method().label(), v.threads(),
+                round % DISTINCT_BATCHES);
+            if (timed) {
+              peerSamples.add(new PeerSample(v, timedRound, step));
             }
             continue;
           }
@@ -217,8 +245,21 @@ public final class BenchRunner {
       }
       c.close();
     }
-    return new Result(options, data, variants, samples, matmulNanos, calibration, memory,
+    return new Result(options, data, variants, samples, peerSamples, peerVersions, matmulNanos, calibration, memory,
         artifacts, trainable, optimizerBytes, env, (System.nanoTime() - start) / 1e9, startedAt);
+  }
+
+  /** The peer child process for these variants' methods, or null when no peer is wanted. */
+  private PeerProcess startPeer(List<Variant> peerVariants) {
+    if (options.peerCommand() == null) {
+      return null;
+    }
+    List<String> methods = peerVariants.stream().map(v -> v.method().label()).distinct()
+        .toList();
+    log.println("[bench] starting the peer " + options.peerCommand() + " for " + methods
+        + " (building its venv on first use)");
+    return new PeerProcess(options.peerCommand(), methods, options.batchSize(),
+        options.maxLen(), options.out().resolve("peer.log"));
   }
 
   private Map<String, Double> calibrate(int len) {

@@ -76,12 +76,24 @@ public final class BenchCommand implements Callable<Integer> {
       description = "square matmul size for the machine's rate (default: ${DEFAULT-VALUE})")
   private int matmulSize;
 
+  @Option(names = "--peer", negatable = false,
+      description = "also time the peer (Hugging Face transformers + PEFT, bin/peer_bench.py) on "
+          + "the same shapes, its steps interleaved with SliceLab's in every round, and report "
+          + "paired SliceLab/peer ratios; needs Python and the wheels "
+          + "bin/slicelab-peer-bench builds its venv from")
+  private boolean peer;
+
+  @Option(names = "--peer-command", paramLabel = "PATH",
+      description = "the peer launcher (default: bin/slicelab-peer-bench of this installation)")
+  private Path peerCommand;
+
   @Override
   public Integer call() {
     BenchRunner.preloadClasses();
     BenchOptions options = new BenchOptions(
         BenchMethod.parseList(methods, batchSize, maxLen), batchSize, maxLen, repeats, warmup,
-        out, threads, !noMemory, memorySteps, !noArtifacts, keepArtifacts, matmulSize);
+        out, threads, !noMemory, memorySteps, !noArtifacts, keepArtifacts, matmulSize,
+        peer || peerCommand != null ? peerLauncher() : null);
     System.err.println("[bench] methods " + options.methods().stream()
         .map(BenchMethod::label).toList() + ", out " + out.toAbsolutePath());
     BenchReport report = new BenchReport(new BenchRunner(options, System.err).run());
@@ -89,5 +101,17 @@ public final class BenchCommand implements Callable<Integer> {
     System.err.print(report.markdown());
     System.out.println(JsonLine.of(report.summary()));
     return 0;
+  }
+
+  private Path peerLauncher() {
+    if (peerCommand != null) {
+      return peerCommand;
+    }
+    String home = System.getProperty("slicelab.home");
+    if (home == null) {
+      throw new IllegalArgumentException("option '--peer' needs --peer-command PATH when not"
+          + " started through bin/slicelab");
+    }
+    return Path.of(home, "bin", "slicelab-peer-bench");
   }
 }
