@@ -40,18 +40,26 @@ public final class Figure2Command implements Callable<Integer> {
   @Mixin
   private SweepRunOptions run = new SweepRunOptions();
 
+  @Mixin
+  private ConclusiveOptions conclusive = new ConclusiveOptions();
+
   @Override
   public Integer call() {
     long start = System.nanoTime();
     Path gridFile = resolveGrid(grid);
     String outDir = out != null && !out.isBlank() ? out : defaultOut(gridFile);
     SweepOptions sweepOptions = run.toSweepOptions(gridFile, outDir, false);
+    conclusive.validate();
+    if (conclusive.enabled) {
+      System.out.println(JsonLine.of(conclusive.run("figure2", sweepOptions, System.err)));
+      return 0;
+    }
     // The sweep runs its own Spark context (and stops it); the report then opens a session.
     SweepSummary sweep = SweepJob.run(sweepOptions, System.err);
     ReportSummary report;
     try (ReportJob.Session session = ReportJob.session(run.master)) {
       report = ReportJob.run(session.spark(), new ReportOptions(outDir, sweep.grid(), null),
-          System.err);
+          conclusive.margin, System.err);
     }
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("command", "figure2");

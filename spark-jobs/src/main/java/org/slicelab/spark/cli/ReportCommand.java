@@ -38,13 +38,18 @@ public final class ReportCommand implements Callable<Integer> {
       description = "Spark master (default: spark.master from spark-submit, else local[*])")
   private String master;
 
+  @Option(names = "--margin", paramLabel = "POINTS", defaultValue = "1",
+      description = "equivalence margin of Figure 2 (b)-(d) in accuracy points (default: "
+          + "${DEFAULT-VALUE}; a sequential run's recorded design takes precedence)")
+  private double margin;
+
   @Override
   public Integer call() {
     ReportOptions options = new ReportOptions(results, gridName, reportDir);
     options.resolvedReportDir();
     ReportSummary summary;
     try (ReportJob.Session session = ReportJob.session(master)) {
-      summary = ReportJob.run(session.spark(), options, System.err);
+      summary = ReportJob.run(session.spark(), options, margin, System.err);
     }
     System.out.println(JsonLine.of(summary.toMap()));
     return 0;

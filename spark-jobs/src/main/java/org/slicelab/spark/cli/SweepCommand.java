@@ -36,8 +36,17 @@ public final class SweepCommand implements Callable<Integer> {
   @Mixin
   private SweepRunOptions run = new SweepRunOptions();
 
+  @Mixin
+  private ConclusiveOptions conclusive = new ConclusiveOptions();
+
   @Override
   public Integer call() {
+    conclusive.validate();
+    if (conclusive.enabled && !dryRun) {
+      System.out.println(JsonLine.of(conclusive.run("sweep", run.toSweepOptions(grid, out,
+          false), System.err)));
+      return 0;
+    }
     SweepSummary summary = SweepJob.run(run.toSweepOptions(grid, out, dryRun), System.err);
     if (dryRun) {
       Map<String, Object> plan = new LinkedHashMap<>();

@@ -42,6 +42,14 @@ public final class Grid {
     this.trials = List.copyOf(planned);
   }
 
+  /**
+   * The same grid (name, description, file) with other panels, e.g. with trials added for more
+   * seeds. The caller validated the added specs (they are {@link TrialSpec}s).
+   */
+  public Grid withPanels(List<Panel> newPanels) {
+    return new Grid(name, description, file, newPanels);
+  }
+
   /** The grid's {@code name} (recorded in every result row). */
   public String name() {
     return name;

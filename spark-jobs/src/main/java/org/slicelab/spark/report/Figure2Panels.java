@@ -192,6 +192,7 @@ public final class Figure2Panels {
       List<TrialPoint> ts = e.getValue();
       TreeMap<Long, Double> test = new TreeMap<>();
       TreeMap<Long, Double> val = new TreeMap<>();
+      TreeMap<Long, TrialPoint> bySeed = new TreeMap<>();
       long paramsSum = 0;
       int paramsN = 0;
       double secondsSum = 0;
@@ -199,6 +200,7 @@ public final class Figure2Panels {
       List<String> ids = new ArrayList<>();
       for (TrialPoint t : ts) {
         ids.add(t.trialId());
+        bySeed.put(t.seed(), t);
         if (!Double.isNaN(t.testAcc())) {
           test.put(t.seed(), t.testAcc());
         }
@@ -219,7 +221,7 @@ public final class Figure2Panels {
       points.add(new PanelPoint(def.key(), seriesOf.get(e.getKey()), numericX(def, first), label,
           labels.indexOf(label), first.field("method"), test, val,
           paramsN == 0 ? -1 : Math.round((double) paramsSum / paramsN),
-          secondsN == 0 ? Double.NaN : secondsSum / secondsN, ids));
+          secondsN == 0 ? Double.NaN : secondsSum / secondsN, ids, bySeed));
     }
     points.sort(Comparator.comparing(PanelPoint::series).thenComparingInt(PanelPoint::xOrder));
     return points;

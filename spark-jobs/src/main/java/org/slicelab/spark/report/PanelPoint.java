@@ -19,16 +19,34 @@ import java.util.TreeMap;
  * @param trainableParams mean trainable parameters over seeds (-1 when unknown)
  * @param trainSeconds mean training seconds (NaN when unknown)
  * @param trialIds the trials summarised
+ * @param trialsBySeed the trials by seed (for pairing by data seed and test examples; may be
+ *     empty, then only the accuracies are paired)
  */
 public record PanelPoint(String table, String series, double x, String xLabel, int xOrder,
     String method, SortedMap<Long, Double> testBySeed, SortedMap<Long, Double> valBySeed,
-    long trainableParams, double trainSeconds, List<String> trialIds) {
+    long trainableParams, double trainSeconds, List<String> trialIds,
+    SortedMap<Long, TrialPoint> trialsBySeed) {
 
   /** Copies the maps and list. */
   public PanelPoint {
     testBySeed = new TreeMap<>(testBySeed);
     valBySeed = new TreeMap<>(valBySeed);
     trialIds = List.copyOf(trialIds);
+    trialsBySeed = new TreeMap<>(trialsBySeed);
+  }
+
+  /** A point known only by its accuracies per seed. */
+  public PanelPoint(String table, String series, double x, String xLabel, int xOrder,
+      String method, SortedMap<Long, Double> testBySeed, SortedMap<Long, Double> valBySeed,
+      long trainableParams, double trainSeconds, List<String> trialIds) {
+    this(table, series, x, xLabel, xOrder, method, testBySeed, valBySeed, trainableParams,
+        trainSeconds, trialIds, new TreeMap<>());
+  }
+
+  /** Seeds whose run collapsed to one predicted class. */
+  public List<Long> collapsedSeeds() {
+    return trialsBySeed.entrySet().stream().filter(e -> e.getValue().collapsed())
+        .map(java.util.Map.Entry::getKey).toList();
   }
 
   /** Number of seeds with a test accuracy. */

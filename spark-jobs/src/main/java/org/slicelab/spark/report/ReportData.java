@@ -35,6 +35,8 @@ import org.slicelab.spark.results.ResultTables;
 public record ReportData(String grid, List<TrialPoint> ok, Map<String, Long> statusCounts,
     List<Failure> failures, long attempts) {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Provenance column: SHA-256 of the ordered test example ids. */
+  static final String TEST_FINGERPRINT = "test_ids_sha256";
   /** Status of a trial listed in a grid's panels without any recorded attempt. */
   public static final String MISSING = "missing";
 
@@ -56,6 +58,12 @@ public record ReportData(String grid, List<TrialPoint> ok, Map<String, Long> sta
     ok = List.copyOf(ok);
     statusCounts = new LinkedHashMap<>(statusCounts);
     failures = List.copyOf(failures);
+  }
+
+  /** The same data with only the ok trials of the given seeds (statuses unchanged). */
+  public ReportData withSeeds(java.util.Set<Long> seeds) {
+    return new ReportData(grid, ok.stream().filter(t -> seeds.contains(t.seed())).toList(),
+        statusCounts, failures, attempts);
   }
 
   /**
@@ -93,7 +101,7 @@ public record ReportData(String grid, List<TrialPoint> ok, Map<String, Long> sta
     Dataset<Row> latest = ResultTables.latest(trials);
     List<String> wanted = Arrays.asList(ResultSchema.TRIAL_ID, ResultSchema.STATUS,
         ResultSchema.ERROR, ResultSchema.SPEC_JSON, "seed", "test_acc", "val_acc",
-        "trainable_params", "train_seconds");
+        "trainable_params", "train_seconds", ResultSchema.ATTEMPT_ID, TEST_FINGERPRINT);
     List<String> present = Arrays.asList(latest.columns());
     org.apache.spark.sql.Column[] columns = wanted.stream().map(c -> present.contains(c)
         ? col(c) : org.apache.spark.sql.functions.lit(null).as(c))
@@ -104,15 +112,18 @@ public record ReportData(String grid, List<TrialPoint> ok, Map<String, Long> sta
         members.col(ResultSchema.TRIAL_ID).equalTo(attempt.col("_tid")), "left")
         .select(col(ResultSchema.PANEL), col(ResultSchema.TRIAL_ID), col(ResultSchema.STATUS),
             col(ResultSchema.ERROR), col(ResultSchema.SPEC_JSON), col("test_acc"),
-            col("val_acc"), col("trainable_params"), col("train_seconds"));
+            col("val_acc"), col("trainable_params"), col("train_seconds"),
+            col(ResultSchema.ATTEMPT_ID), col(TEST_FINGERPRINT));
     long attempts = trials.join(members.select(ResultSchema.TRIAL_ID).distinct(),
         ResultSchema.TRIAL_ID).count();
 
+    List<Row> rows = joined.collectAsList();
+    Map<String, ExampleOutcomes> outcomes = testOutcomes(spark, results, rows);
     List<TrialPoint> ok = new ArrayList<>();
     Map<String, String> statusOf = new TreeMap<>();
     Map<String, List<String>> panelsOf = new LinkedHashMap<>();
     Map<String, Row> rowOf = new LinkedHashMap<>();
-    for (Row row : joined.collectAsList()) {
+    for (Row row : rows) {
       String panel = row.getString(0);
       String id = row.getString(1);
       String status = row.isNullAt(2) ? MISSING : row.getString(2);
@@ -124,10 +135,19 @@ public record ReportData(String grid, List<TrialPoint> ok, Map<String, Long> sta
         continue;
       }
       Map<String, Object> spec = spec(row.getString(4));
+      ExampleOutcomes outcome = row.isNullAt(9) ? null : outcomes.get(row.getString(9));
+      if (outcome != null && Math.abs(outcome.accuracy() - row.getDouble(5)) > 1e-9) {
+        throw new IllegalStateException("trial " + id + ": test accuracy from its "
+            + outcome.correct().length + " stored predictions is " + outcome.accuracy()
+            + " but its trials row says " + row.getDouble(5) + "; the predictions table of "
+            + results + " does not belong to this attempt");
+      }
       ok.add(new TrialPoint(table, panel, id, seed(spec), spec, row.getDouble(5),
           row.isNullAt(6) ? Double.NaN : row.getDouble(6),
           row.isNullAt(7) ? -1 : ((Number) row.get(7)).longValue(),
-          row.isNullAt(8) ? Double.NaN : row.getDouble(8)));
+          row.isNullAt(8) ? Double.NaN : row.getDouble(8),
+          spec.get("data_seed") instanceof Number n ? n.longValue() : 0,
+          row.isNullAt(10) ? "" : row.getString(10), outcome));
     }
     Map<String, Long> counts = new LinkedHashMap<>();
     for (String s : List.of("ok", "failed", "diverged", "timeout", MISSING)) {
@@ -146,6 +166,58 @@ public record ReportData(String grid, List<TrialPoint> ok, Map<String, Long> sta
           firstLine(error)));
     }
     return new ReportData(grid, ok, counts, failures, attempts);
+  }
+
+  /**
+   * Per-example test outcomes of the ok attempts among {@code rows}, by attempt id (empty when
+   * the results hold no predictions table: recorded before SliceLab kept predictions).
+   */
+  private static Map<String, ExampleOutcomes> testOutcomes(SparkSession spark, String results,
+      List<Row> rows) {
+    Map<String, String> fingerprintOf = new LinkedHashMap<>();
+    for (Row row : rows) {
+      if (!row.isNullAt(2) && "ok".equals(row.getString(2)) && !row.isNullAt(9)) {
+        fingerprintOf.put(row.getString(9), row.isNullAt(10) ? "" : row.getString(10));
+      }
+    }
+    Map<String, ExampleOutcomes> out = new LinkedHashMap<>();
+    if (fingerprintOf.isEmpty()) {
+      return out;
+    }
+    Dataset<Row> predictions;
+    try {
+      predictions = ResultTables.predictions(spark, results);
+    } catch (Exception e) { // no predictions table: older results
+      return out;
+    }
+    Dataset<Row> wanted = spark.createDataset(new ArrayList<>(fingerprintOf.keySet()),
+        org.apache.spark.sql.Encoders.STRING()).toDF(ResultSchema.ATTEMPT_ID);
+    List<Row> grouped = predictions
+        .filter(col(ResultSchema.SPLIT).equalTo("test"))
+        .join(wanted, ResultSchema.ATTEMPT_ID)
+        .groupBy(ResultSchema.ATTEMPT_ID)
+        .agg(org.apache.spark.sql.functions.sort_array(org.apache.spark.sql.functions
+            .collect_list(org.apache.spark.sql.functions.struct(col(ResultSchema.EXAMPLE_INDEX),
+                col(ResultSchema.LABEL), col(ResultSchema.PREDICTED)))).as("p"))
+        .collectAsList();
+    for (Row g : grouped) {
+      List<Row> items = g.getList(1);
+      int[] labels = new int[items.size()];
+      int[] predicted = new int[items.size()];
+      for (int i = 0; i < items.size(); i++) {
+        Row item = items.get(i);
+        if (item.getLong(0) != i) {
+          throw new IllegalStateException("attempt " + g.getString(0) + ": test predictions "
+              + "are not one per example index 0.." + (items.size() - 1) + " (index "
+              + item.getLong(0) + " at position " + i + "): duplicated or half-written");
+        }
+        labels[i] = (int) item.getLong(1);
+        predicted[i] = (int) item.getLong(2);
+      }
+      out.put(g.getString(0), ExampleOutcomes.of(fingerprintOf.get(g.getString(0)), labels,
+          predicted));
+    }
+    return out;
   }
 
   private static Dataset<Row> panels(SparkSession spark, String results) {

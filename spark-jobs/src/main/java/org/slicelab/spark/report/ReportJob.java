@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,8 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.slicelab.spark.sequential.SequentialState;
+import org.slicelab.spark.stats.LookPlan;
 
 /**
  * The report job: reads a sweep's Parquet tables with Spark SQL and writes, under the report
@@ -95,14 +98,44 @@ public final class ReportJob {
    * @throws IllegalArgumentException when there are no results or the grid is ambiguous
    */
   public static ReportSummary run(SparkSession spark, ReportOptions options, PrintStream log) {
+    return run(spark, options, ClaimSettings.DEFAULT_MARGIN, log);
+  }
+
+  /**
+   * Runs the report with an equivalence margin (points). A results directory written by
+   * {@code --until-conclusive} is judged with its recorded design instead (margin, looks, and
+   * the seeds of its last completed look).
+   */
+  public static ReportSummary run(SparkSession spark, ReportOptions options, double margin,
+      PrintStream log) {
+    ReportData data = ReportData.load(spark, options.results(), options.gridName());
+    SequentialState state = SequentialState.read(options.results());
+    if (state != null && state.grid().equals(data.grid()) && state.completedLooks() > 0) {
+      int look = state.completedLooks();
+      return run(spark, options, data, state.settings(look), state.seedsAt(look),
+          state.describe(look), log);
+    }
+    int seeds = (int) data.ok().stream().mapToLong(TrialPoint::seed).distinct().count();
+    ClaimSettings settings = new ClaimSettings(margin, LookPlan.single(seeds), 1);
+    return run(spark, options, data, settings, null, "", log);
+  }
+
+  /**
+   * Runs the report on {@code data} with the given claim settings, on the trials whose seed is
+   * in {@code seeds} (null = all seeds).
+   *
+   * @param design a paragraph on the sequential design for REPORT.md ("" for none)
+   */
+  public static ReportSummary run(SparkSession spark, ReportOptions options, ReportData all,
+      ClaimSettings settings, List<Long> seeds, String design, PrintStream log) {
     long start = System.nanoTime();
     Path dir = options.resolvedReportDir();
-    ReportData data = ReportData.load(spark, options.results(), options.gridName());
+    ReportData data = seeds == null ? all : all.withSeeds(new HashSet<>(seeds));
     log.printf("[report] grid %s: %d ok trials in Figure 2 panels; trial status %s%n",
         data.grid(), data.ok().stream().map(TrialPoint::trialId).distinct().count(),
         data.statusCounts());
     Map<String, List<PanelPoint>> points = Figure2Panels.aggregate(data.ok());
-    List<Claim> claims = ClaimRules.evaluate(points);
+    List<Claim> claims = ClaimRules.evaluate(points, settings);
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
@@ -119,23 +152,26 @@ public final class ReportJob {
       tables.add(def.table());
     }
     List<Row> claimRows = new ArrayList<>();
-    claims.forEach(c -> claimRows.add(claimRow(data.grid(), c)));
+    claims.forEach(c -> claimRows.add(claimRow(data.grid(), c, settings)));
     write(spark, dir, CLAIMS, claimSchema(), claimRows);
     tables.add(CLAIMS);
 
-    int seeds = data.ok().stream().mapToLong(TrialPoint::seed).distinct().toArray().length;
-    List<Path> figures = Figures.write(dir, points, "grid " + data.grid() + ", " + seeds
-        + " seed" + (seeds == 1 ? "" : "s"));
+    int seedCount = data.ok().stream().mapToLong(TrialPoint::seed).distinct().toArray().length;
+    List<Path> figures = Figures.write(dir, points, "grid " + data.grid() + ", " + seedCount
+        + " seed" + (seedCount == 1 ? "" : "s"));
     Path md = dir.resolve(REPORT_MD);
     try {
-      Files.writeString(md, ReportMarkdown.render(data, points, claims, options.results()));
+      Files.writeString(md, ReportMarkdown.render(data, points, claims, options.results(),
+          settings, design));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + md, e);
     }
     for (Claim c : claims) {
-      log.printf("[report] %-24s %-15s observed %s (point estimate %s)%n", c.id(), c.verdict(),
+      log.printf("[report] %-24s %-15s (±2: %-15s) observed %s (point estimate %s)%s%n",
+          c.id(), c.verdict(), c.verdictWide(),
           Double.isNaN(c.observed()) ? "-" : ClaimRules.pts(c.observed()) + " pt",
-          c.atPointEstimate());
+          c.atPointEstimate(), c.seedsNeeded() > 0 ? "; seeds needed "
+              + ReportMarkdown.seedsNeeded(c) : "");
     }
     log.println("[report] wrote " + md);
     Map<String, Integer> verdicts = new LinkedHashMap<>();
@@ -193,11 +229,18 @@ public final class ReportJob {
         field("observed_points", DataTypes.DoubleType),
         field("ci_low_points", DataTypes.DoubleType),
         field("ci_high_points", DataTypes.DoubleType),
+        field("ci_level", DataTypes.DoubleType),
         field("threshold", DataTypes.StringType),
         field("threshold_points", DataTypes.DoubleType),
         field("n_seeds", DataTypes.LongType),
         field("verdict", DataTypes.StringType),
+        field("verdict_at_2_points", DataTypes.StringType),
         field("at_point_estimate", DataTypes.StringType),
+        field("seeds_needed", DataTypes.LongType),
+        field("collapses", DataTypes.StringType),
+        field("look", DataTypes.LongType),
+        field("looks", DataTypes.LongType),
+        field("alpha_per_look", DataTypes.DoubleType),
         field("detail", DataTypes.StringType)});
   }
 
@@ -214,11 +257,13 @@ public final class ReportJob {
         p.trialIds().toArray(new String[0]));
   }
 
-  static Row claimRow(String grid, Claim c) {
+  static Row claimRow(String grid, Claim c, ClaimSettings settings) {
     return RowFactory.create(grid, c.id(), c.claim(), c.table(), c.metric(), c.statistic(),
-        nullable(c.observed()), nullable(c.ciLow()), nullable(c.ciHigh()), c.threshold(),
-        nullable(c.thresholdValue()), (long) c.n(), c.verdict(), c.atPointEstimate(),
-        c.detail());
+        nullable(c.observed()), nullable(c.ciLow()), nullable(c.ciHigh()), nullable(c.level()),
+        c.threshold(), nullable(c.thresholdValue()), (long) c.n(), c.verdict(), c.verdictWide(),
+        c.atPointEstimate(), c.seedsNeeded() < 0 ? null : (long) c.seedsNeeded(),
+        c.collapses(), (long) settings.look(), (long) settings.plan().looks(),
+        settings.alpha(), c.detail());
   }
 
   private static Double nullable(double v) {

@@ -15,49 +15,48 @@ final class ReportMarkdown {
   }
 
   static String render(ReportData data, Map<String, List<PanelPoint>> points,
-      List<Claim> claims, String results) {
+      List<Claim> claims, String results, ClaimSettings settings, String design) {
     StringBuilder md = new StringBuilder();
     md.append("# SliceLab Figure 2 report: grid `").append(data.grid()).append("`\n\n");
     md.append("Generated ").append(Instant.now().toString().replaceFirst("\\.\\d+Z$", "Z"))
         .append(" by `slicelab report` from `").append(results).append("`. ")
         .append("Backbone all-MiniLM-L6-v2, task SpamAssassin (spam vs ham). Accuracies are ")
-        .append("test accuracies in percent unless marked; mean over seeds with a 95% ")
-        .append("Student-t interval (undefined, shown as `-`, with one seed).\n\n");
+        .append("test accuracies in percent unless marked; panel tables show the mean over ")
+        .append("seeds with a 95% Student-t interval over seeds (undefined, shown as `-`, with ")
+        .append("one seed). The claims use the paired, crossed intervals described below.\n\n");
 
     md.append("## Protocol\n\n").append(protocol(data.ok())).append('\n');
+    if (!design.isEmpty()) {
+      md.append("## Sequential design\n\n").append(design).append("\n\n");
+    }
 
     md.append("## Claims\n\n");
-    md.append("| claim | observed (points) | 95% CI | rule | n | verdict | point estimate |\n");
-    md.append("| --- | ---: | --- | --- | ---: | --- | --- |\n");
+    md.append("Margin ±").append(ClaimRules.fmt(settings.margin())).append(" point (also judged ")
+        .append("at ±").append(ClaimRules.fmt(ClaimSettings.WIDE_MARGIN)).append("); error rate ")
+        .append(ClaimRules.fmt(settings.plan().alpha())).append(" per verdict, ")
+        .append(String.format(Locale.ROOT, "%.4g", settings.alpha())).append(" spent at this look (")
+        .append(settings.look()).append(" of ").append(settings.plan().looks()).append(").\n\n");
+    md.append("| claim | deciding statistic (points) | interval | rule | seeds | verdict ±")
+        .append(ClaimRules.fmt(settings.margin())).append(" | verdict ±")
+        .append(ClaimRules.fmt(ClaimSettings.WIDE_MARGIN))
+        .append(" | seeds needed | point estimate | collapses |\n");
+    md.append("| --- | ---: | --- | --- | ---: | --- | --- | ---: | --- | --- |\n");
     for (Claim c : claims) {
       md.append("| **").append(c.id()).append("**: ").append(cell(c.claim())).append(" | ")
           .append(Double.isNaN(c.observed()) ? "-" : ClaimRules.pts(c.observed())).append(" | ")
           .append(Double.isNaN(c.ciLow()) ? "-" : "[" + ClaimRules.pts(c.ciLow()) + ", "
-              + ClaimRules.pts(c.ciHigh()) + "]").append(" | ").append(cell(c.threshold()))
-          .append(" | ").append(c.n()).append(" | **").append(c.verdict()).append("** | ")
-          .append(c.atPointEstimate()).append(" |\n");
+              + ClaimRules.pts(c.ciHigh()) + "] (" + ClaimRules.pctLevel(c.level()) + ")")
+          .append(" | ").append(cell(c.threshold())).append(" | ").append(c.n()).append(" | **")
+          .append(c.verdict()).append("** | ").append(c.verdictWide()).append(" | ")
+          .append(seedsNeeded(c)).append(" | ").append(c.atPointEstimate()).append(" | ")
+          .append(c.collapses().isEmpty() ? "-" : cell(c.collapses())).append(" |\n");
     }
     md.append("\nHow each verdict was reached:\n\n");
     for (Claim c : claims) {
       md.append("- `").append(c.id()).append("` (").append(cell(c.statistic())).append("): ")
           .append(cell(c.detail())).append('\n');
     }
-    md.append("\nRules (ours; the papers state no statistical protocol): comparisons are paired ")
-        .append("by seed (same training subsample and head initialisation; validation and test ")
-        .append("sets are shared), differences in percentage points with 95% t-intervals. ")
-        .append("Equivalence claims are `reproduced` when every interval lies inside ±margin, ")
-        .append("`not reproduced` when an interval (Bonferroni-widened over the comparisons) ")
-        .append("lies entirely outside, else `inconclusive`. Directional claims need the ")
-        .append("interval on the claimed side. With one seed there is no interval: the verdict ")
-        .append("is `inconclusive` and `point estimate` says what the means alone suggest. The ")
-        .append("rank claims pick the peak rank on validation accuracy and measure on test ")
-        .append("accuracy, so the selection does not inflate them. Margins: ±")
-        .append(ClaimRules.fmt(ClaimRules.EQUIVALENCE_POINTS)).append(" point for positions, ")
-        .append("Wanda categories and lottery tickets; SIFT (rates <= ")
-        .append(ClaimRules.fmt(ClaimRules.SIFT_SMALL_RATE * 100)).append("%) non-inferior to ")
-        .append("full fine-tuning within ").append(ClaimRules.fmt(ClaimRules.SIFT_MARGIN_POINTS))
-        .append(" points; protocol check full - head >= ")
-        .append(ClaimRules.fmt(ClaimRules.HEAD_FULL_GAP_POINTS)).append(" points.\n\n");
+    md.append('\n').append(RULES).append("\n\n");
 
     md.append("## Figure 2\n\n![Figure 2](").append(Figures.COMBINED).append(")\n\n");
     md.append("Error bars: 95% t-intervals over seeds (none with one seed). Dashed horizontal ")
@@ -116,6 +115,56 @@ final class ReportMarkdown {
     tables.add("`" + ReportJob.CLAIMS + "`");
     md.append(String.join(", ", tables)).append(".\n");
     return md.toString();
+  }
+
+  /** The claim rules in words (also in the README's claim-rules section). */
+  static final String RULES = "Rules (ours; the papers state no statistical protocol):\n\n"
+      + "- **Pairing.** Configurations are compared seed by seed: same seed (training "
+      + "subsample, head initialisation, shuffling), same data seed, and the same test examples "
+      + "in the same order (SHA-256 fingerprint of the ordered example ids). Trials scored on "
+      + "different examples are refused, not paired.\n"
+      + "- **Two sources of noise.** Every trial stores its per-example test predictions. A "
+      + "paired difference is a seeds x examples matrix; its variance is split (method of "
+      + "moments on the two-way crossed ANOVA) into a seed part and a test-example part, so the "
+      + "intervals speak for new seeds and new test examples, with Satterthwaite's degrees of "
+      + "freedom. Without predictions (older results) only the seeds' variance is used.\n"
+      + "- **Equivalence (2b per orientation, 2c, 2d).** Two one-sided tests: every comparison's "
+      + "(1 - 2 alpha) interval must lie inside ±margin (intersection-union: no correction). "
+      + "`not reproduced` when some comparison's interval, Bonferroni-widened over the "
+      + "comparisons, lies entirely outside. Margin ±1 point (the paper's), also shown at ±2.\n"
+      + "- **SIFT.** Non-inferiority to full fine-tuning within 2 points: `reproduced` when some "
+      + "small rate (<= 1%, as declared in the grid) has a one-sided lower bound above -2, "
+      + "Bonferroni over those rates; `not reproduced` when every rate's upper bound is below "
+      + "-2.\n"
+      + "- **2a rise.** Test accuracy at the peak rank (chosen on validation) minus at the "
+      + "smallest rank, one-sided: lower bound above 0 reproduces, upper bound below 0 refutes.\n"
+      + "- **2a decline.** Test accuracy at the peak rank minus at the largest rank, by the sign "
+      + "test over seeds (no normality needed); the statistic shown is the median with its "
+      + "order-statistic bounds.\n"
+      + "- **Collapses.** A run predicting one class for >= 99% of the test set collapsed: it is "
+      + "counted per configuration (column `collapses`) and left out of every difference.\n"
+      + "- **Shown statistic.** Always the one whose interval decided, with its sign (for "
+      + "equivalence the comparison whose interval reaches furthest out). No largest |difference| "
+      + "picked after the fact is shown as evidence.\n"
+      + "- **Looks.** With `--until-conclusive` the number of looks and the maximum seeds are "
+      + "fixed in advance and each look spends alpha / looks (Bonferroni), so a verdict at any "
+      + "look keeps its error rate. `seeds needed` is what an undecided claim would need if the "
+      + "observed means and variances held (with one seed, assuming a seed sd of "
+      + ClaimRules.fmt(ClaimSettings.ASSUMED_SEED_SD) + " points); `> "
+      + ClaimSettings.SEEDS_CAP + "` means not within reach (for instance the test set's own "
+      + "noise alone is too large, or the point estimate is on the wrong side).\n"
+      + "- **Point estimate.** What the means alone suggest; never a verdict.";
+
+  /** The seeds-needed cell. */
+  static String seedsNeeded(Claim c) {
+    if (c.seedsNeeded() < 0) {
+      return "-";
+    }
+    if (c.seedsNeeded() == 0) {
+      return "decided";
+    }
+    return c.seedsNeeded() > ClaimSettings.SEEDS_CAP ? "> " + ClaimSettings.SEEDS_CAP
+        : String.valueOf(c.seedsNeeded());
   }
 
   private static String protocol(List<TrialPoint> ok) {

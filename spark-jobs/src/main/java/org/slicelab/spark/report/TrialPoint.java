@@ -15,10 +15,27 @@ import java.util.Map;
  * @param valAcc validation accuracy in [0, 1], {@code NaN} when missing
  * @param trainableParams trainable parameters, -1 when missing
  * @param trainSeconds training time, {@code NaN} when missing
+ * @param dataSeed the seed that drew the validation and test subsamples
+ * @param testFingerprint SHA-256 of the ordered test example ids ("" for results recorded before
+ *     SliceLab stored it)
+ * @param outcomes per-example test outcomes, null when no predictions were recorded
  */
 public record TrialPoint(String table, String panel, String trialId, long seed,
     Map<String, Object> spec, double testAcc, double valAcc, long trainableParams,
-    double trainSeconds) {
+    double trainSeconds, long dataSeed, String testFingerprint, ExampleOutcomes outcomes) {
+
+  /** A trial without fingerprint or predictions (data seed from the spec). */
+  public TrialPoint(String table, String panel, String trialId, long seed,
+      Map<String, Object> spec, double testAcc, double valAcc, long trainableParams,
+      double trainSeconds) {
+    this(table, panel, trialId, seed, spec, testAcc, valAcc, trainableParams, trainSeconds,
+        spec.get("data_seed") instanceof Number n ? n.longValue() : 0, "", null);
+  }
+
+  /** Whether the run collapsed to one predicted class (known only with predictions). */
+  public boolean collapsed() {
+    return outcomes != null && outcomes.collapsed();
+  }
 
   /** Spec value as a string ("" when absent). */
   public String field(String name) {

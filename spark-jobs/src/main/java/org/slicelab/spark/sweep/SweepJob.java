@@ -86,8 +86,17 @@ public final class SweepJob {
    * @throws IllegalArgumentException for a bad grid or output directory (nothing written)
    */
   public static SweepSummary run(SweepOptions options, PrintStream log) {
+    return run(GridLoader.load(options.grid()), options, null, log);
+  }
+
+  /**
+   * Runs the trials of an already loaded (possibly extended) {@code grid}. With a Spark context
+   * the trials become new jobs of that running application, which is left running; with null
+   * the sweep starts and stops its own.
+   */
+  public static SweepSummary run(Grid grid, SweepOptions options, JavaSparkContext context,
+      PrintStream log) {
     long start = System.nanoTime();
-    Grid grid = GridLoader.load(options.grid());
     ResultStore store = ResultStore.open(options.out());
     SweepPlan plan = SweepPlan.of(grid, store.statusesByTrial(), options.retryFailed());
     String sweepId = "s" + SWEEP_TIME.format(Instant.now()) + "-"
@@ -117,7 +126,8 @@ public final class SweepJob {
 
     double planSeconds = seconds(start);
     long sparkStart = System.nanoTime();
-    JavaSparkContext jsc = new JavaSparkContext(sparkConf(options, grid));
+    JavaSparkContext jsc = context != null ? context
+        : new JavaSparkContext(sparkConf(options, grid));
     try {
       run = run.withSpark(jsc.master(), jsc.sc().applicationId());
       double sparkSeconds = seconds(sparkStart);
@@ -135,7 +145,9 @@ public final class SweepJob {
           counts.diverged, counts.timeout, seconds(start), store.location(), grid.name(),
           counts.trialSeconds, sweepId);
     } finally {
-      jsc.stop();
+      if (context == null) {
+        jsc.stop();
+      }
       store.finish();
     }
   }
@@ -309,7 +321,7 @@ public final class SweepJob {
   }
 
   /** Spark settings: spark.* system properties, then --master, --conf, then our defaults. */
-  static SparkConf sparkConf(SweepOptions options, Grid grid) {
+  public static SparkConf sparkConf(SweepOptions options, Grid grid) {
     SparkConf conf = new SparkConf(true);
     conf.setAppName("slicelab sweep " + grid.name());
     if (options.master() != null && !options.master().isBlank()) {

@@ -197,7 +197,11 @@ class ReportJobTest {
         "fig2d", "protocol_head_full_gap", "sift"), verdicts.keySet().stream().sorted().toList());
     // rank: validation peaks at 4; test rises 10 points from rank 1 (CI well above 0)
     assertEquals(Claim.REPRODUCED, verdicts.get("fig2a_rise"));
-    assertEquals(Claim.REPRODUCED, verdicts.get("fig2a_decline"));
+    // three seeds all declining (p = 1/8): the sign test needs five (p = 1/32)
+    assertEquals(Claim.INCONCLUSIVE, verdicts.get("fig2a_decline"));
+    Row decline = rows.stream().filter(r -> r.getAs("claim_id").equals("fig2a_decline"))
+        .findFirst().orElseThrow();
+    assertEquals(5L, (long) decline.getAs("seeds_needed"));
     // positions identical per seed -> zero-width intervals inside +-1
     assertEquals(Claim.REPRODUCED, verdicts.get("fig2b_row"));
     // one seed -> inconclusive

@@ -1,0 +1,112 @@
+package org.slicelab.spark.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.slicelab.spark.stats.PairedEstimate;
+
+/**
+ * Pairs two configurations seed by seed for a difference {@code a - b} in points.
+ *
+ * <p>A seed pairs only when both trials used the same data seed and were scored on the same test
+ * examples in the same order (equal test fingerprints); otherwise it is refused and named in
+ * the notes. A seed where either run collapsed to one predicted class is left out of the
+ * difference and counted as a collapse. When every paired seed has per-example predictions on
+ * one common test set, the estimate is the crossed seeds x examples one; otherwise the per-seed
+ * differences alone ({@link PairedEstimate#seedsOnly}).
+ */
+final class Pairing {
+  private Pairing() {
+  }
+
+  /**
+   * A paired comparison.
+   *
+   * @param label e.g. {@code 0.4 - 0}
+   * @param estimate the estimate, null when no seed pairs
+   * @param perSeed the per-seed differences (points) of the paired seeds
+   * @param seeds the paired seeds
+   * @param collapsed seeds left out because a run collapsed
+   * @param refused why seeds were refused (different data seed or test examples)
+   * @param crossed whether the estimate includes the test examples' variance
+   */
+  record Paired(String label, PairedEstimate estimate, double[] perSeed, List<Long> seeds,
+      List<Long> collapsed, List<String> refused, boolean crossed) {
+    int n() {
+      return seeds.size();
+    }
+
+    boolean hasInterval() {
+      return estimate != null && estimate.hasInterval();
+    }
+  }
+
+  private static String shortId(String fingerprint) {
+    return fingerprint.substring(0, Math.min(8, fingerprint.length()));
+  }
+
+  static Paired of(String label, PanelPoint a, PanelPoint b) {
+    List<Long> seeds = new ArrayList<>();
+    List<Long> collapsed = new ArrayList<>();
+    List<String> refused = new ArrayList<>();
+    List<Double> diffs = new ArrayList<>();
+    List<boolean[]> rowsA = new ArrayList<>();
+    List<boolean[]> rowsB = new ArrayList<>();
+    String fingerprint = null;
+    boolean crossed = true;
+    for (Long seed : a.testBySeed().keySet()) {
+      Double accB = b.testBySeed().get(seed);
+      if (accB == null) {
+        continue;
+      }
+      TrialPoint ta = a.trialsBySeed().get(seed);
+      TrialPoint tb = b.trialsBySeed().get(seed);
+      if (ta != null && tb != null) {
+        if (ta.dataSeed() != tb.dataSeed()) {
+          refused.add("seed " + seed + ": data seeds " + ta.dataSeed() + " and " + tb.dataSeed());
+          continue;
+        }
+        if (!ta.testFingerprint().isEmpty() && !tb.testFingerprint().isEmpty()
+            && !ta.testFingerprint().equals(tb.testFingerprint())) {
+          refused.add("seed " + seed + ": scored on different test examples (fingerprints "
+              + shortId(ta.testFingerprint()) + " vs " + shortId(tb.testFingerprint()) + ")");
+          continue;
+        }
+        if (ta.collapsed() || tb.collapsed()) {
+          collapsed.add(seed);
+          continue;
+        }
+      }
+      seeds.add(seed);
+      diffs.add((a.testBySeed().get(seed) - accB) * 100);
+      boolean usable = ta != null && tb != null && ta.outcomes() != null
+          && tb.outcomes() != null && !ta.testFingerprint().isEmpty()
+          && (fingerprint == null || fingerprint.equals(ta.testFingerprint()));
+      if (usable) {
+        fingerprint = ta.testFingerprint();
+        rowsA.add(ta.outcomes().correct());
+        rowsB.add(tb.outcomes().correct());
+      } else {
+        crossed = false;
+      }
+    }
+    double[] perSeed = diffs.stream().mapToDouble(Double::doubleValue).toArray();
+    if (seeds.isEmpty()) {
+      return new Paired(label, null, perSeed, seeds, collapsed, refused, false);
+    }
+    crossed &= rowsA.size() == seeds.size() && rowsA.get(0).length >= 2;
+    PairedEstimate estimate;
+    if (crossed) {
+      int m = rowsA.get(0).length;
+      double[][] d = new double[seeds.size()][m];
+      for (int s = 0; s < d.length; s++) {
+        for (int i = 0; i < m; i++) {
+          d[s][i] = 100.0 * ((rowsA.get(s)[i] ? 1 : 0) - (rowsB.get(s)[i] ? 1 : 0));
+        }
+      }
+      estimate = PairedEstimate.crossed(d);
+    } else {
+      estimate = PairedEstimate.seedsOnly(perSeed);
+    }
+    return new Paired(label, estimate, perSeed, seeds, collapsed, refused, crossed);
+  }
+}

@@ -1,0 +1,152 @@
+package org.slicelab.spark.sequential;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slicelab.ablations.cache.AtomicFiles;
+import org.slicelab.spark.report.ClaimSettings;
+import org.slicelab.spark.stats.LookPlan;
+
+/**
+ * The sequential design of a results directory, fixed at the first look and kept in
+ * {@code OUT/}{@value #FILE}: the grid, the margin, the seeds per look, the order in which seeds
+ * are added, and how many looks are done. A rerun continues from it (and refuses a different
+ * design: changing the looks or the maximum after seeing data would void the error rates); the
+ * report reads it to judge the claims at the last completed look.
+ *
+ * @param grid grid name
+ * @param margin equivalence margin (points)
+ * @param alpha family-wise error rate per verdict
+ * @param seedsAtLook seeds per configuration at each look
+ * @param seedOrder seeds in the order they are added (the grid's first)
+ * @param completedLooks looks done (0 before the first)
+ * @param history one line per completed look
+ */
+public record SequentialState(String grid, double margin, double alpha, int[] seedsAtLook,
+    List<Long> seedOrder, int completedLooks, List<String> history) {
+  /** File name under the results directory. */
+  public static final String FILE = "sequential.json";
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** Copies. */
+  public SequentialState {
+    seedsAtLook = seedsAtLook.clone();
+    seedOrder = List.copyOf(seedOrder);
+    history = List.copyOf(history);
+  }
+
+  /** The look plan. */
+  public LookPlan plan() {
+    return new LookPlan(seedsAtLook, alpha);
+  }
+
+  /** The claim settings at look {@code look}. */
+  public ClaimSettings settings(int look) {
+    return new ClaimSettings(margin, plan(), look);
+  }
+
+  /** The seeds a configuration has at look {@code look} (1-based). */
+  public List<Long> seedsAt(int look) {
+    return seedOrder.subList(0, seedsAtLook[look - 1]);
+  }
+
+  /** The state after one more look. */
+  public SequentialState withLookDone(String line) {
+    List<String> h = new ArrayList<>(history);
+    h.add(line);
+    return new SequentialState(grid, margin, alpha, seedsAtLook, seedOrder, completedLooks + 1,
+        h);
+  }
+
+  /** A paragraph on the design and the looks for REPORT.md, as of look {@code look}. */
+  public String describe(int look) {
+    StringBuilder s = new StringBuilder();
+    s.append("`--until-conclusive`: ").append(seedsAtLook.length).append(" looks fixed in ")
+        .append("advance at ").append(Arrays.toString(seedsAtLook)).append(" seeds per ")
+        .append("configuration (maximum ").append(seedsAtLook[seedsAtLook.length - 1])
+        .append("), family-wise alpha ").append(alpha).append(" per verdict split evenly over ")
+        .append("the looks (Bonferroni: ").append(String.format(java.util.Locale.ROOT, "%.4g",
+            alpha / seedsAtLook.length)).append(" per look). After each look only the ")
+        .append("configurations of claims still undecided (at ±").append(margin)
+        .append(" or ±2) get more seeds. This report is look ").append(look).append(" (seeds ")
+        .append(seedsAt(look)).append("). Looks so far:\n\n");
+    for (String h : history) {
+      s.append("- ").append(h).append('\n');
+    }
+    return s.toString().strip();
+  }
+
+  /** Whether another design was asked for. */
+  public boolean sameDesign(SequentialState other) {
+    return grid.equals(other.grid) && margin == other.margin && alpha == other.alpha
+        && Arrays.equals(seedsAtLook, other.seedsAtLook) && seedOrder.equals(other.seedOrder);
+  }
+
+  /** The local file of a results directory (a path or a file: URI), null when not local. */
+  public static Path file(String results) {
+    if (results.matches("[A-Za-z][A-Za-z0-9+.-]+:.*")) {
+      URI uri = URI.create(results);
+      return "file".equalsIgnoreCase(uri.getScheme()) ? Path.of(uri).resolve(FILE) : null;
+    }
+    return Path.of(results).resolve(FILE);
+  }
+
+  /** Reads the state of a results directory, null when there is none. */
+  public static SequentialState read(String results) {
+    Path file = file(results);
+    if (file == null || !Files.exists(file)) {
+      return null;
+    }
+    try {
+      Map<?, ?> m = JSON.readValue(file.toFile(), Map.class);
+      List<?> looks = (List<?>) m.get("seeds_at_look");
+      int[] seeds = looks.stream().mapToInt(v -> ((Number) v).intValue()).toArray();
+      List<Long> order = ((List<?>) m.get("seed_order")).stream()
+          .map(v -> ((Number) v).longValue()).toList();
+      List<String> history = ((List<?>) m.get("history")).stream().map(String::valueOf)
+          .toList();
+      return new SequentialState((String) m.get("grid"), ((Number) m.get("margin"))
+          .doubleValue(), ((Number) m.get("alpha")).doubleValue(), seeds, order,
+          ((Number) m.get("completed_looks")).intValue(), history);
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException("cannot read the sequential design " + file + ": " + e
+          + " (delete it only together with the results it belongs to)", e);
+    }
+  }
+
+  /** Writes (atomically replaces) the state file of {@code results}. */
+  public void write(String results) {
+    Path file = file(results);
+    if (file == null) {
+      throw new IllegalArgumentException("option '--out' = " + results + " must be a local "
+          + "directory for --until-conclusive (the design file and the report are local)");
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("grid", grid);
+    m.put("margin", margin);
+    m.put("alpha", alpha);
+    m.put("alpha_per_look", alpha / seedsAtLook.length);
+    m.put("seeds_at_look", seedsAtLook);
+    m.put("seed_order", seedOrder);
+    m.put("completed_looks", completedLooks);
+    m.put("history", history);
+    try {
+      Files.createDirectories(file.getParent());
+      Path tmp = Files.createTempFile(file.getParent(), ".sequential", ".tmp");
+      JSON.writeValue(tmp.toFile(), m);
+      AtomicFiles.replace(tmp, file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+}
