@@ -45,6 +45,34 @@ class CheckpointTrialTest {
   }
 
   @Test
+  void headMetricsAndLabelMapFollowAThreeClassFile(@TempDir Path dir) throws Exception {
+    StringBuilder csv = new StringBuilder("sentence,topic\n");
+    String[] topics = {"food", "movie", "phone"};
+    String[] words = {"food eating bread", "movie awesome new", "battery phone days"};
+    for (int i = 0; i < 60; i++) {
+      csv.append(words[i % 3]).append(' ').append(i).append(',').append(topics[i % 3])
+          .append('\n');
+    }
+    Path file = java.nio.file.Files.writeString(dir.resolve("topics.csv"), csv);
+    TrialSpec spec = TrialSpec.builder().backbone(tinyBert())
+        .dataset(file + "?text=sentence&label=topic").method("slicefine").head("slice").rank(2)
+        .trainSize(30).valSize(12).testSize(12).maxLen(16).epochs(3).batchSize(6).lr(5e-2)
+        .build();
+    TrialValidator.check(spec);
+    Path out = dir.resolve("model");
+    TrialResult result = new TrialRunner().run(spec, ai.djl.Device.cpu(), out);
+    assertEquals(TrialStatus.OK, result.status(), result.error());
+    assertTrue(result.metric("test_acc") > 0.34, "learns beyond chance: " + result.metrics());
+    assertTrue(result.metric("test_f1") > 0, result.metrics().toString());
+    JsonNode config = new ObjectMapper().readTree(out.resolve("config.json").toFile());
+    assertEquals(3, config.path("num_labels").asInt());
+    assertEquals("phone", config.path("id2label").path("2").asText());
+    assertEquals(2, config.path("label2id").path("phone").asInt());
+    var saved = SafetensorsWriter.read(out.resolve("model.safetensors"));
+    assertEquals(3, saved.get("classifier.weight").shape()[0]);
+  }
+
+  @Test
   void maxLenOverTheModelsMaximumIsRejected() throws Exception {
     TrialSpec spec = TrialSpec.builder().backbone(tinyBert()).maxLen(64).build();
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
