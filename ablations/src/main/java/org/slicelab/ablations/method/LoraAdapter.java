@@ -37,10 +37,16 @@ public final class LoraAdapter implements LinearAdapter {
         new DenseTrainable(layerName + ".lora_B", up));
   }
 
+  /**
+   * {@code y + ((alpha / r) * x A^T) B^T}. The scaling multiplies the small [tokens, r] product
+   * rather than the [tokens, d_out] one, and the result is added into {@code y} in place (the
+   * frozen product's backward does not keep {@code y}): no extra [tokens, d_out] array exists in
+   * the forward pass, and none for the scaling in the backward pass.
+   */
   @Override
   public NDArray apply(NDArray x, NDArray y) {
-    NDArray low = Linear.linear(x, down).singletonOrThrow();
-    return y.add(Scalars.multiply(Linear.linear(low, up).singletonOrThrow(), scale));
+    NDArray low = Scalars.multiply(Linear.linear(x, down).singletonOrThrow(), scale);
+    return y.addi(Linear.linear(low, up).singletonOrThrow());
   }
 
   @Override

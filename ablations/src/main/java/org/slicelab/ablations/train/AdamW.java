@@ -50,6 +50,12 @@ public final class AdamW {
   /**
    * One update with learning rate {@code lr}; returns the gradient norm before clipping.
    * Call with autograd recording off.
+   *
+   * <p>Same result as PyTorch's {@code AdamW} after {@code clip_grad_norm_}, computed with as
+   * few full-size temporaries as DJL's in-place operations allow: per tensor one scratch array
+   * (the clipped, scaled gradient, then its square) and one for the denominator; the clipping
+   * factor is folded into the moment updates instead of copying the gradient, the gradient norm
+   * is a reduction without a squared copy, and the bias corrections are scalar factors.
    */
   public float step(double lr) {
     steps++;
@@ -58,35 +64,46 @@ public final class AdamW {
       grads.add(t.gradient());
     }
     float norm = globalNorm(grads);
-    float scale = clipNorm > 0 && norm > clipNorm ? (float) (clipNorm / (norm + 1e-6)) : 1f;
+    double scale = clipNorm > 0 && norm > clipNorm ? clipNorm / (norm + 1e-6) : 1;
     double bias1 = 1 - Math.pow(BETA1, steps);
-    double bias2 = 1 - Math.pow(BETA2, steps);
+    double bias2Sqrt = Math.sqrt(1 - Math.pow(BETA2, steps));
+    // m += (1 - b1) * s * g; v += (1 - b2) * (s * g)^2, from one scratch array
+    float firstScale = (float) ((1 - BETA1) * scale);
+    float secondFromFirst = (float) ((1 - BETA2) / ((1 - BETA1) * (1 - BETA1)));
+    // lr * m_hat / (sqrt(v_hat) + eps) = (lr * bias2Sqrt / bias1) * m / (sqrt(v) + eps * bias2Sqrt)
+    float epsilon = (float) (EPS * bias2Sqrt);
+    float stepSize = (float) (lr * bias2Sqrt / bias1);
     for (int i = 0; i < trainables.size(); i++) {
       Trainable t = trainables.get(i);
-      NDArray g = scale == 1f ? grads.get(i) : grads.get(i).mul(scale);
-      first.get(i).muli(BETA1).addi(g.mul(1 - BETA1));
-      second.get(i).muli(BETA2).addi(g.square().muli(1 - BETA2));
-      NDArray denominator = second.get(i).div((float) bias2).sqrt().addi(EPS);
-      NDArray delta = first.get(i).div(denominator).muli((float) (-lr / bias1));
-      if (weightDecay > 0) {
-        delta.subi(t.decayTarget().mul((float) (lr * weightDecay)));
+      NDArray m = first.get(i);
+      NDArray v = second.get(i);
+      try (NDArray scratch = grads.get(i).mul(firstScale)) {
+        m.muli(BETA1).addi(scratch);
+        v.muli(BETA2).addi(scratch.muli(scratch).muli(secondFromFirst));
       }
-      t.update(delta);
+      try (NDArray delta = v.sqrt()) {
+        delta.addi(epsilon).powi(-1).muli(m).muli(-stepSize);
+        if (weightDecay > 0) {
+          try (NDArray decay = t.decayTarget().mul((float) (lr * weightDecay))) {
+            delta.subi(decay);
+          }
+        }
+        t.update(delta);
+      }
       t.zeroGradient();
     }
     return norm;
   }
 
   private static float globalNorm(List<NDArray> grads) {
-    if (grads.isEmpty()) {
-      return 0f;
-    }
-    NDArray total = null;
+    double squares = 0;
     for (NDArray g : grads) {
-      NDArray squares = g.square().sum();
-      total = total == null ? squares : total.add(squares);
+      try (NDArray n = g.norm()) {
+        double value = n.getFloat();
+        squares += value * value;
+      }
     }
-    return (float) Math.sqrt(total.getFloat());
+    return (float) Math.sqrt(squares);
   }
 
   /** Releases the optimizer state. */

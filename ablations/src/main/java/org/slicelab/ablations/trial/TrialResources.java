@@ -10,6 +10,7 @@ import org.slicelab.ablations.backbone.Backbone;
 import org.slicelab.ablations.backbone.Backbones;
 import org.slicelab.ablations.backbone.TextTokenizer;
 import org.slicelab.ablations.data.DatasetSplits;
+import org.slicelab.ablations.data.ExampleFingerprint;
 import org.slicelab.ablations.data.LabeledText;
 import org.slicelab.ablations.data.Dataset;
 import org.slicelab.ablations.data.Datasets;
@@ -75,7 +76,8 @@ public final class TrialResources {
       TextTokenizer tokenizer = tokenizer(spec.backbone(), spec.maxLen());
       return new TaskData(encode(tokenizer, splits.train()), encode(tokenizer,
           splits.validation()), encode(tokenizer, splits.test()), dataset.checksum(),
-          dataset.labelNames());
+          dataset.labelNames(), ExampleFingerprint.ids(splits.train()),
+          ExampleFingerprint.ids(splits.validation()), ExampleFingerprint.ids(splits.test()));
     });
   }
 
@@ -99,12 +101,40 @@ public final class TrialResources {
    * @param test test examples
    * @param dataChecksum SHA-256 of the raw data
    * @param labelNames class names by label id (the head has one output per class)
+   * @param trainIds example ids of the training subsample, in order
+   * @param validationIds example ids of the validation subsample, in order
+   * @param testIds example ids of the test subsample, in order
    */
   public record TaskData(EncodedDataset train, EncodedDataset validation, EncodedDataset test,
-      String dataChecksum, List<String> labelNames) {
+      String dataChecksum, List<String> labelNames, List<String> trainIds,
+      List<String> validationIds, List<String> testIds) {
+    /** Copies the lists. */
+    public TaskData {
+      labelNames = List.copyOf(labelNames);
+      trainIds = List.copyOf(trainIds);
+      validationIds = List.copyOf(validationIds);
+      testIds = List.copyOf(testIds);
+    }
+
     /** The number of classes. */
     public int numClasses() {
       return labelNames.size();
     }
+
+    /** Fingerprints of the ordered subsamples, keyed as in the result provenance. */
+    public Map<String, String> fingerprints() {
+      Map<String, String> out = new java.util.LinkedHashMap<>();
+      out.put(TRAIN_FINGERPRINT, ExampleFingerprint.of(trainIds));
+      out.put(VALIDATION_FINGERPRINT, ExampleFingerprint.of(validationIds));
+      out.put(TEST_FINGERPRINT, ExampleFingerprint.of(testIds));
+      return out;
+    }
   }
+
+  /** Provenance key: SHA-256 of the ordered training example ids. */
+  public static final String TRAIN_FINGERPRINT = "train_ids_sha256";
+  /** Provenance key: SHA-256 of the ordered validation example ids. */
+  public static final String VALIDATION_FINGERPRINT = "val_ids_sha256";
+  /** Provenance key: SHA-256 of the ordered test example ids. */
+  public static final String TEST_FINGERPRINT = "test_ids_sha256";
 }

@@ -24,10 +24,19 @@ public final class TrialResult implements Serializable {
   private final Map<String, Object> metrics;
   private final List<CurvePoint> curves;
   private final Map<String, String> provenance;
+  private final List<SplitPredictions> predictions;
 
-  /** A result; maps are copied in order. */
+  /** A result without per-example predictions; maps are copied in order. */
   public TrialResult(TrialSpec spec, TrialStatus status, String error, Map<String, Object> metrics,
       List<CurvePoint> curves, Map<String, String> provenance) {
+    this(spec, status, error, metrics, curves, provenance, List.of());
+  }
+
+  /** A result with the per-example predictions of its evaluation splits. */
+  public TrialResult(TrialSpec spec, TrialStatus status, String error, Map<String, Object> metrics,
+      List<CurvePoint> curves, Map<String, String> provenance,
+      List<SplitPredictions> predictions) {
+    this.predictions = List.copyOf(predictions);
     this.spec = spec;
     this.status = status;
     this.error = error;
@@ -58,6 +67,8 @@ public final class TrialResult implements Serializable {
   public Map<String, Object> metrics() { return metrics; }
   public List<CurvePoint> curves() { return curves; }
   public Map<String, String> provenance() { return provenance; }
+  /** Per-example predictions of validation and test (empty when the trial did not finish). */
+  public List<SplitPredictions> predictions() { return predictions; }
 
   /** Numeric metric, or NaN when absent. */
   public double metric(String name) {

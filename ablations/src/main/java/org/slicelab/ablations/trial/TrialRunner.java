@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slicelab.ablations.backbone.Backbone;
 import org.slicelab.ablations.backbone.FloatTensor;
@@ -17,6 +18,7 @@ import org.slicelab.ablations.method.Methods;
 import org.slicelab.ablations.select.SelectionData;
 import org.slicelab.ablations.train.Autograd;
 import org.slicelab.ablations.train.ClassificationMetrics;
+import org.slicelab.ablations.train.Evaluation;
 import org.slicelab.ablations.train.Evaluator;
 import org.slicelab.ablations.train.TrainingDiverged;
 import org.slicelab.ablations.train.TrainingLoop;
@@ -64,6 +66,7 @@ public final class TrialRunner {
       Backbone backbone = resources.backbone(spec.backbone());
       provenance.put("data_sha256", data.dataChecksum());
       provenance.put("weights_sha256", backbone.weightsSha256());
+      provenance.putAll(data.fingerprints());
       Map<String, FloatTensor> weights = backbone.weights();
       if (spec.init().equals("random")) {
         weights = TextClassifier.randomLike(weights, spec.seed());
@@ -85,8 +88,16 @@ public final class TrialRunner {
       method.merge(model);
 
       long evalStart = System.nanoTime();
-      ClassificationMetrics val = Evaluator.evaluate(model, data.validation(), 64, manager);
-      ClassificationMetrics test = Evaluator.evaluate(model, data.test(), 64, manager);
+      Evaluation valEval = Evaluator.predict(model, data.validation(), 64, manager);
+      Evaluation testEval = Evaluator.predict(model, data.test(), 64, manager);
+      ClassificationMetrics val = valEval.metrics();
+      ClassificationMetrics test = testEval.metrics();
+      List<SplitPredictions> predictions = List.of(
+          SplitPredictions.of("validation", data.validationIds(),
+              provenance.get(TrialResources.VALIDATION_FINGERPRINT), data.validation().labels(),
+              valEval),
+          SplitPredictions.of("test", data.testIds(),
+              provenance.get(TrialResources.TEST_FINGERPRINT), data.test().labels(), testEval));
       metrics.put("val_acc", val.accuracy());
       metrics.put("val_f1", val.macroF1());
       metrics.put("val_loss", val.loss());
@@ -113,7 +124,8 @@ public final class TrialRunner {
           "validation", "accuracy", val.accuracy()));
       curves.add(new org.slicelab.ablations.train.CurvePoint(outcome.steps(), spec.epochs() - 1,
           "test", "accuracy", test.accuracy()));
-      return new TrialResult(spec, TrialStatus.OK, null, metrics, curves, provenance);
+      return new TrialResult(spec, TrialStatus.OK, null, metrics, curves, provenance,
+          predictions);
     } catch (TrainingDiverged e) {
       metrics.put("trial_seconds", seconds(start));
       return TrialResult.failure(spec, TrialStatus.DIVERGED, e, metrics, provenance);

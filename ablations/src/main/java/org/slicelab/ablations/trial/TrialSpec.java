@@ -36,6 +36,12 @@ import org.slicelab.ablations.data.Datasets;
  * sorted, and every default filled in; {@link #trialId()} is the SHA-256 of that JSON, so the
  * same spec has the same id on any machine. Grid files, the command line and result rows all
  * use the same snake_case field names ({@link #fieldNames()}).
+ *
+ * <p><b>Ids survive new options.</b> The canonical form holds every field that existed when the
+ * first results were written (2026-11-30), plus each field added later ({@link #ADDED_LATER}) only
+ * while it differs from its neutral value. So adding an option never changes the id of a trial
+ * that does not use it, and results directories written by older versions resume without
+ * rerunning anything ({@code TrialIdStabilityTest} pins the ids of the grids shipped then).
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY,
     getterVisibility = JsonAutoDetect.Visibility.NONE,
@@ -61,6 +67,14 @@ public final class TrialSpec implements Serializable {
   public static final String DEFAULT_TARGETS =
       "attention.self.query,attention.self.key,attention.self.value,attention.output.dense,"
           + "intermediate.dense,output.dense";
+
+  /**
+   * Fields added after the first results were written, each with its neutral value (the value
+   * that reproduces the behaviour from before the field existed). A field here is left out of the
+   * canonical JSON, and so out of the trial id, while it holds its neutral value. Every new field
+   * must be registered here with the value that means "as before".
+   */
+  public static final Map<String, Object> ADDED_LATER = Map.of();
 
   private static final ObjectMapper JSON = JsonMapper.builder()
       .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -189,16 +203,25 @@ public final class TrialSpec implements Serializable {
     return new TreeSet<>(map.keySet());
   }
 
-  /** The canonical JSON: sorted keys, all defaults filled in. */
+  /**
+   * The canonical JSON: sorted keys, all defaults filled in, fields {@link #ADDED_LATER} left out
+   * while neutral.
+   */
   public String toJson() {
+    Map<String, Object> canonical = toMap();
+    ADDED_LATER.forEach((field, neutral) -> {
+      if (neutral.equals(canonical.get(field))) {
+        canonical.remove(field);
+      }
+    });
     try {
-      return JSON.writeValueAsString(this);
+      return JSON.writeValueAsString(canonical);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  /** The canonical values as a sorted map (snake_case keys). */
+  /** Every field's value (including neutral later fields) as a sorted map (snake_case keys). */
   public Map<String, Object> toMap() {
     @SuppressWarnings("unchecked")
     Map<String, Object> map = JSON.convertValue(this, LinkedHashMap.class);

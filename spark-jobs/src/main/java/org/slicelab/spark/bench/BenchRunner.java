@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.slicelab.ablations.backbone.BertConfig;
 import org.slicelab.ablations.train.Autograd;
+import org.slicelab.ablations.train.TrainingStep;
 import org.slicelab.ablations.trial.TrialResources;
 import org.slicelab.ablations.trial.TrialRunner;
 
@@ -50,7 +51,7 @@ public final class BenchRunner {
   }
 
   /** One timed step. */
-  record Sample(Variant variant, int round, int position, BenchCase.StepTime time,
+  record Sample(Variant variant, int round, int position, TrainingStep.Timing time,
       ProcStats.Cpu cpu) {
     double stepMs() {
       return time.totalNanos() / 1e6;
@@ -75,7 +76,7 @@ public final class BenchRunner {
     for (Class<?> c : List.of(Result.class, Sample.class, Variant.class, BenchReport.class,
         ParquetTable.class, ArtifactSizes.class, ArtifactSizes.Tensor.class, MemoryProbe.class,
         FlopCounter.class, FlopCounter.Flops.class, Stats.class, ProcStats.class,
-        ProcStats.Cpu.class, MatmulRate.class, BenchCase.StepTime.class, FlopCounter.Kind.class,
+        ProcStats.Cpu.class, MatmulRate.class, TrainingStep.Timing.class, FlopCounter.Kind.class,
         FlopCounter.Plan.class, FlopCounter.LinearPlan.class)) {
       try {
         Class.forName(c.getName(), true, c.getClassLoader());
@@ -175,7 +176,7 @@ public final class BenchRunner {
           JniUtils.setNumThreads(v.threads());
           BenchCase c = cases.get(v.method().label());
           ProcStats.Cpu before = ProcStats.cpu();
-          BenchCase.StepTime time = c.step(data.batch(round));
+          TrainingStep.Timing time = c.step(data.batch(round));
           ProcStats.Cpu used = ProcStats.cpu().minus(before);
           if (timed) {
             samples.add(new Sample(v, timedRound, i, time, used));

@@ -23,6 +23,9 @@ import org.slicelab.ablations.trial.TrialSpec;
  *   <li>{@value #PANELS}: which trials make up each panel of each grid, one row per
  *       (grid, panel, trial_id); select a panel's results by joining it with {@value #TRIALS}
  *       on {@code trial_id}.
+ *   <li>{@value #PREDICTIONS}: one row per (attempt, split, example): the example's index in
+ *       the split and corpus id, its label, the predicted class and the margin; committed with
+ *       the attempt's trials row and read joined to it on {@code attempt_id}.
  * </ul>
  */
 public final class ResultSchema {
@@ -32,6 +35,8 @@ public final class ResultSchema {
   public static final String CURVES = "curves";
   /** Table mapping (grid, panel) to trial ids. */
   public static final String PANELS = "panels";
+  /** Table of per-example predictions (validation and test) of every ok attempt. */
+  public static final String PREDICTIONS = "predictions";
 
   // ---- identity ---------------------------------------------------------------------------
   /** Unique id of one attempt (UUID); joins {@value #CURVES} to {@value #TRIALS}. */
@@ -92,7 +97,7 @@ public final class ResultSchema {
   /** Versions and environment recorded by the executor. */
   public static final List<String> PROVENANCE = List.of("slicelab_version", "djl_version",
       "pytorch_version", "spark_version", "java_version", "os_arch", "data_sha256",
-      "weights_sha256");
+      "weights_sha256", "train_ids_sha256", "val_ids_sha256", "test_ids_sha256");
   // ---- curves -----------------------------------------------------------------------------
   /** Curve columns. */
   public static final String STEP = "step";
@@ -104,6 +109,17 @@ public final class ResultSchema {
   public static final String METRIC = "metric";
   /** Metric value. */
   public static final String VALUE = "value";
+  // ---- predictions ------------------------------------------------------------------------
+  /** 0-based position of the example in its evaluation split. */
+  public static final String EXAMPLE_INDEX = "example_index";
+  /** Corpus id of the example. */
+  public static final String EXAMPLE_ID = "example_id";
+  /** True class. */
+  public static final String LABEL = "label";
+  /** Predicted class. */
+  public static final String PREDICTED = "predicted";
+  /** Predicted-class logit minus the best other logit. */
+  public static final String MARGIN = "margin";
   /** When a panels row was recorded. */
   public static final String RECORDED_AT = "recorded_at";
 
@@ -180,6 +196,17 @@ public final class ResultSchema {
     return c;
   }
 
+  /** Columns of {@value #PREDICTIONS}. */
+  public static List<Column> predictionColumns() {
+    List<Column> c = new ArrayList<>();
+    add(c, ColumnType.STRING, ATTEMPT_ID, TRIAL_ID, SPLIT);
+    add(c, ColumnType.LONG, EXAMPLE_INDEX);
+    add(c, ColumnType.STRING, EXAMPLE_ID);
+    add(c, ColumnType.LONG, LABEL, PREDICTED);
+    add(c, ColumnType.DOUBLE, MARGIN);
+    return c;
+  }
+
   /** Columns of {@value #PANELS}. */
   public static List<Column> panelColumns() {
     List<Column> c = new ArrayList<>();
@@ -194,6 +221,7 @@ public final class ResultSchema {
       case TRIALS -> trialColumns();
       case CURVES -> curveColumns();
       case PANELS -> panelColumns();
+      case PREDICTIONS -> predictionColumns();
       default -> throw new IllegalArgumentException("unknown result table " + table);
     };
   }

@@ -29,6 +29,7 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
  * OUT/trials/batch=B/part-00000-B.snappy.parquet   one directory per committed batch
  * OUT/curves/batch=B/part-00000-B.snappy.parquet
  * OUT/panels/batch=B/part-00000-B.snappy.parquet
+ * OUT/predictions/batch=B/part-00000-B.snappy.parquet
  * OUT/_staging/RUN/B/...                             work in progress (ignored by readers)
  * </pre>
  * Batch ids start with {@code b} and the UTC time, so they sort by commit time and Spark reads
@@ -36,11 +37,12 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
  *
  * <h2>Atomic commits</h2>
  * {@link #append} writes a batch's Parquet files under {@code _staging}, then renames the curves
- * directory and finally the trials directory into place. A directory rename is atomic on local
+ * and predictions directories and finally the trials directory into place. A directory rename is atomic on local
  * file systems and HDFS, so a reader (Spark skips {@code _}-prefixed paths) sees all of a batch or
  * none of it. The trials rename is the commit point: a crash between the two renames leaves
- * curves whose {@code attempt_id} has no trials row; they are ignored by joining on
- * {@code attempt_id} ({@link ResultTables#curves}). A killed driver loses at most the trials
+ * curves or predictions whose {@code attempt_id} has no trials row; they are ignored by joining
+ * on {@code attempt_id} ({@link ResultTables#curves}, {@link ResultTables#predictions}), and a
+ * rerun writes a new attempt id, so no prediction is ever counted twice. A killed driver loses at most the trials
  * not yet committed; stale staging directories are removed by {@link #cleanStaging}.
  *
  * <p>Files are written from the calling (driver) JVM with parquet-hadoop through Hadoop's
@@ -120,7 +122,7 @@ public final class ResultStore {
   public void prepare() {
     try {
       for (String table : List.of(ResultSchema.TRIALS, ResultSchema.CURVES, ResultSchema.PANELS,
-          STAGING)) {
+          ResultSchema.PREDICTIONS, STAGING)) {
         fs.mkdirs(new Path(root, table));
       }
       Path probe = new Path(root, STAGING + "/probe-" + runId);
@@ -161,6 +163,17 @@ public final class ResultStore {
    * @return the batch id, or null when {@code trials} is empty
    */
   public String append(List<Map<String, Object>> trials, List<Map<String, Object>> curves) {
+    return append(trials, curves, List.of());
+  }
+
+  /**
+   * Commits one batch atomically: {@code curves} and {@code predictions} first, then
+   * {@code trials} (the commit point). Sets {@code committed_at} on the trial rows.
+   *
+   * @return the batch id, or null when {@code trials} is empty
+   */
+  public String append(List<Map<String, Object>> trials, List<Map<String, Object>> curves,
+      List<Map<String, Object>> predictions) {
     if (trials.isEmpty()) {
       return null;
     }
@@ -172,9 +185,15 @@ public final class ResultStore {
       if (!curves.isEmpty()) {
         stageTable(stage, batch, ResultSchema.CURVES, curves);
       }
+      if (!predictions.isEmpty()) {
+        stageTable(stage, batch, ResultSchema.PREDICTIONS, predictions);
+      }
       stageTable(stage, batch, ResultSchema.TRIALS, trials);
       if (!curves.isEmpty()) {
         commitTable(stage, batch, ResultSchema.CURVES);
+      }
+      if (!predictions.isEmpty()) {
+        commitTable(stage, batch, ResultSchema.PREDICTIONS);
       }
       commitTable(stage, batch, ResultSchema.TRIALS);
       fs.delete(stage, true);

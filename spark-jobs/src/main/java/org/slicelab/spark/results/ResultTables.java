@@ -31,6 +31,15 @@ public final class ResultTables {
     return read(spark, out, ResultSchema.CURVES).join(attempts, ResultSchema.ATTEMPT_ID);
   }
 
+  /**
+   * Per-example predictions of committed attempts only (joined to {@code trials} on
+   * {@code attempt_id}, like {@link #curves}). Empty (no columns) when no batch holds any.
+   */
+  public static Dataset<Row> predictions(SparkSession spark, String out) {
+    Dataset<Row> attempts = trials(spark, out).select(ResultSchema.ATTEMPT_ID);
+    return read(spark, out, ResultSchema.PREDICTIONS).join(attempts, ResultSchema.ATTEMPT_ID);
+  }
+
   /** The (grid, panel, trial_id) membership table. */
   public static Dataset<Row> panels(SparkSession spark, String out) {
     return read(spark, out, ResultSchema.PANELS).dropDuplicates(ResultSchema.GRID,

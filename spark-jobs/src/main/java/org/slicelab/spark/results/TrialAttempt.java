@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.slicelab.ablations.trial.SplitPredictions;
 import org.slicelab.ablations.train.CurvePoint;
 import org.slicelab.ablations.trial.TrialResult;
 import org.slicelab.ablations.trial.TrialStatus;
@@ -30,18 +31,31 @@ import org.slicelab.ablations.trial.TrialStatus;
  * @param finishedMillis epoch millis when it ended
  * @param torchThreads torch intra-op threads used, 0 when unknown
  * @param sparkAttempt Spark task attempt number, -1 when unknown
+ * @param predictions per-example predictions of the evaluation splits (empty unless ok)
  */
 public record TrialAttempt(String attemptId, String trialId, String specJson, String status,
     String error, Map<String, Object> metrics, List<CurvePoint> curves,
     Map<String, String> provenance, String device, String gpuAddress, boolean cpuFallback,
     String executorId, long startedMillis, long finishedMillis, int torchThreads,
-    int sparkAttempt) implements Serializable {
+    int sparkAttempt, List<SplitPredictions> predictions) implements Serializable {
 
   /** Copies the collections into serializable, ordered ones. */
   public TrialAttempt {
+    predictions = new ArrayList<>(predictions);
     metrics = new LinkedHashMap<>(metrics);
     curves = new ArrayList<>(curves);
     provenance = new LinkedHashMap<>(provenance);
+  }
+
+  /** An attempt without per-example predictions. */
+  public TrialAttempt(String attemptId, String trialId, String specJson, String status,
+      String error, Map<String, Object> metrics, List<CurvePoint> curves,
+      Map<String, String> provenance, String device, String gpuAddress, boolean cpuFallback,
+      String executorId, long startedMillis, long finishedMillis, int torchThreads,
+      int sparkAttempt) {
+    this(attemptId, trialId, specJson, status, error, metrics, curves, provenance, device,
+        gpuAddress, cpuFallback, executorId, startedMillis, finishedMillis, torchThreads,
+        sparkAttempt, List.of());
   }
 
   /** A fresh attempt id. */

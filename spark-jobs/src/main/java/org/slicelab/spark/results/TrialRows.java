@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slicelab.ablations.train.CurvePoint;
+import org.slicelab.ablations.trial.SplitPredictions;
 import org.slicelab.ablations.trial.TrialSpec;
 
 /** Turns {@link TrialAttempt}s into rows of the {@code trials} and {@code curves} tables. */
@@ -74,6 +75,26 @@ public final class TrialRows {
       row.put(ResultSchema.METRIC, p.metric());
       row.put(ResultSchema.VALUE, p.value());
       rows.add(row);
+    }
+    return rows;
+  }
+
+  /** The {@code predictions} rows of one attempt (one per split and example). */
+  public static List<Map<String, Object>> predictions(TrialAttempt a) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (SplitPredictions p : a.predictions()) {
+      for (int i = 0; i < p.size(); i++) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put(ResultSchema.ATTEMPT_ID, a.attemptId());
+        row.put(ResultSchema.TRIAL_ID, a.trialId());
+        row.put(ResultSchema.SPLIT, p.split());
+        row.put(ResultSchema.EXAMPLE_INDEX, (long) i);
+        row.put(ResultSchema.EXAMPLE_ID, p.exampleIds().get(i));
+        row.put(ResultSchema.LABEL, (long) p.labels()[i]);
+        row.put(ResultSchema.PREDICTED, (long) p.predicted()[i]);
+        row.put(ResultSchema.MARGIN, (double) p.margins()[i]);
+        rows.add(row);
+      }
     }
     return rows;
   }

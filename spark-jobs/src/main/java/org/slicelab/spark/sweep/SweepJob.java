@@ -204,6 +204,7 @@ public final class SweepJob {
         received += batch.size();
         List<Map<String, Object>> trialRows = new ArrayList<>();
         List<Map<String, Object>> curveRows = new ArrayList<>();
+        List<Map<String, Object>> predictionRows = new ArrayList<>();
         List<TrialAttempt> attempts = new ArrayList<>();
         for (Finished f : batch) {
           if (f.attempt() == null) {
@@ -216,8 +217,9 @@ public final class SweepJob {
           attempts.add(a);
           trialRows.add(TrialRows.trial(a, run, planned.get(a.trialId()).panels()));
           curveRows.addAll(TrialRows.curves(a));
+          predictionRows.addAll(TrialRows.predictions(a));
         }
-        store.append(trialRows, curveRows);
+        store.append(trialRows, curveRows, predictionRows);
         for (TrialAttempt a : attempts) {
           counts.add(a);
           progress.finished(a, planned.get(a.trialId()).spec().toMap());

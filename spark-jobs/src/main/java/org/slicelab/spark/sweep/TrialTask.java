@@ -109,7 +109,7 @@ public final class TrialTask extends AbstractFunction1<Iterator<TrialInput>, Tri
       return new TrialAttempt(attemptId, input.trialId(), input.specJson(),
           result.status().label(), result.error(), result.metrics(), result.curves(), provenance,
           provenance.getOrDefault("device", device.toString()), gpuAddress, fallback, executorId,
-          started, System.currentTimeMillis(), threads, sparkAttempt);
+          started, System.currentTimeMillis(), threads, sparkAttempt, result.predictions());
     } catch (TaskInterrupted e) {
       throw e;
     } catch (RuntimeException | Error e) {

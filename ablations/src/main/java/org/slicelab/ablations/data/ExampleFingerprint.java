@@ -1,0 +1,36 @@
+package org.slicelab.ablations.data;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * SHA-256 of an ordered list of example ids: two trials with the same fingerprint for a split
+ * saw exactly the same examples in the same order, so their per-example predictions can be
+ * paired index by index.
+ */
+public final class ExampleFingerprint {
+  private ExampleFingerprint() {
+  }
+
+  /** SHA-256 (hex) of the ids, each followed by a newline, in order. */
+  public static String of(List<String> ids) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      for (String id : ids) {
+        digest.update(id.getBytes(StandardCharsets.UTF_8));
+        digest.update((byte) '\n');
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+  }
+
+  /** The ids of {@code examples}, in order. */
+  public static List<String> ids(List<LabeledText> examples) {
+    return examples.stream().map(LabeledText::id).toList();
+  }
+}
