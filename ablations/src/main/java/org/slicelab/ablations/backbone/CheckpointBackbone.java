@@ -3,19 +3,16 @@ package org.slicelab.ablations.backbone;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import org.slicelab.ablations.cache.Checksums;
 
 /**
  * A Hugging Face checkpoint directory: {@code config.json} ({@code model_type} {@code bert} or
@@ -74,14 +71,14 @@ final class CheckpointBackbone implements Backbone {
 
   @Override
   public String tokenizerSha256() {
-    return sha256(List.of(tokenizer));
+    return Checksums.sha256(List.of(tokenizer));
   }
 
   @Override
   public String weightsSha256() {
     String sha = weightsSha256;
     if (sha == null) {
-      sha = sha256(weightFiles);
+      sha = Checksums.sha256(weightFiles);
       weightsSha256 = sha;
     }
     return sha;
@@ -212,25 +209,6 @@ final class CheckpointBackbone implements Backbone {
       return JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** SHA-256 of one file, or of the files' SHA-256 values joined in order for several. */
-  private static String sha256(List<Path> files) {
-    try {
-      if (files.size() == 1) {
-        return PretrainedFiles.sha256(files.get(0));
-      }
-      StringBuilder joined = new StringBuilder();
-      for (Path f : files) {
-        joined.append(PretrainedFiles.sha256(f)).append('\n');
-      }
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(joined.toString().getBytes(StandardCharsets.US_ASCII)));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot hash " + files, e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

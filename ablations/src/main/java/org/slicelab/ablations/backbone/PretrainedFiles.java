@@ -12,10 +12,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.slicelab.ablations.cache.AtomicFiles;
 import org.slicelab.ablations.cache.CacheDirs;
+import org.slicelab.ablations.cache.Checksums;
 
 /**
  * The pretrained backbone's files (ONNX weights and Hugging Face {@code tokenizer.json}), taken
@@ -112,14 +112,14 @@ public final class PretrainedFiles {
       if (Files.isRegularFile(target) && Files.isRegularFile(shaFile)
           && (expectedSize < 0 || Files.size(target) == expectedSize)) {
         String recorded = Files.readString(shaFile, StandardCharsets.US_ASCII).trim();
-        String actual = sha256(target);
+        String actual = Checksums.sha256(target);
         if (actual.equals(recorded)) {
           return new Extracted(target, actual);
         }
       }
       Path tmp = Files.createTempFile(dir, name, ".tmp");
       try {
-        MessageDigest digest = newDigest();
+        MessageDigest digest = Checksums.newDigest();
         try (InputStream in = new DigestInputStream(url.openStream(), digest);
             OutputStream out = Files.newOutputStream(tmp)) {
           in.transferTo(out);
@@ -159,24 +159,6 @@ public final class PretrainedFiles {
       Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
     } catch (UnsupportedOperationException e) {
       // not a POSIX file system: keep the defaults
-    }
-  }
-
-
-  /** SHA-256 of a file, lower-case hex. */
-  static String sha256(Path file) throws IOException {
-    MessageDigest digest = newDigest();
-    try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-      in.transferTo(OutputStream.nullOutputStream());
-    }
-    return HexFormat.of().formatHex(digest.digest());
-  }
-
-  private static MessageDigest newDigest() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 unavailable", e);
     }
   }
 }

@@ -2,6 +2,8 @@ package org.slicelab.ablations.backbone;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,12 +25,13 @@ import java.util.Map;
 public final class TextTokenizer implements Closeable {
   private final HuggingFaceTokenizer tokenizer;
   private final int maxLength;
+  private final long padId;
   private boolean closed;
 
   /**
    * Token ids, attention mask and token type ids of a batch, each {@code [batch][maxLength]}.
    *
-   * @param inputIds      vocabulary ids: [CLS] ... [SEP] then [PAD] (0)
+   * @param inputIds      vocabulary ids: [CLS] ... [SEP] then the padding id
    * @param attentionMask 1 for real tokens (special ones included), 0 for padding
    * @param tokenTypeIds  segment ids (all 0 for single sentences)
    */
@@ -60,6 +63,7 @@ public final class TextTokenizer implements Closeable {
           + maxLength);
     }
     this.maxLength = maxLength;
+    this.padId = padId(tokenizerJson);
     try {
       this.tokenizer = HuggingFaceTokenizer.newInstance(tokenizerJson, Map.of(
           "maxLength", Integer.toString(maxLength),
@@ -93,9 +97,34 @@ public final class TextTokenizer implements Closeable {
       Encoding encoding = tokenizer.encode(texts.get(i));
       ids[i] = fixedWidth(encoding.getIds(), i);
       mask[i] = fixedWidth(encoding.getAttentionMask(), i);
+      for (int t = 0; t < maxLength; t++) {
+        if (mask[i][t] == 0) {
+          ids[i][t] = padId; // DJL pads with id 0 whatever the model's padding token is
+        }
+      }
       types[i] = fixedWidth(encoding.getTypeIds(), i);
     }
     return new Encoded(ids, mask, types);
+  }
+
+  /** The padding id: the file's padding setting, else its [PAD] or &lt;pad&gt; token, else 0. */
+  static long padId(Path tokenizerJson) {
+    try {
+      JsonNode root = new ObjectMapper().readTree(tokenizerJson.toFile());
+      JsonNode padding = root.path("padding").path("pad_id");
+      if (padding.canConvertToLong()) {
+        return padding.asLong();
+      }
+      for (JsonNode token : root.path("added_tokens")) {
+        String content = token.path("content").asText();
+        if (content.equals("[PAD]") || content.equals("<pad>")) {
+          return token.path("id").asLong();
+        }
+      }
+      return 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read tokenizer " + tokenizerJson, e);
+    }
   }
 
   private long[] fixedWidth(long[] row, int index) {

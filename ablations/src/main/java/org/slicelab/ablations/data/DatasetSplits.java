@@ -61,6 +61,49 @@ public record DatasetSplits(List<LabeledText> train, List<LabeledText> validatio
   }
 
   /**
+   * Splits a pool of texts whose {@link LabeledText#group()} names a domain (a source): with no
+   * groups given, {@link #stratified} 60/20/20; with {@code trainGroups} and {@code testGroups},
+   * the texts of the training domains are split 75/25 into train and validation (stratified)
+   * and every text of the test domains is test, so a model is scored on a domain it never saw.
+   *
+   * @param what names the data set and option in error messages
+   * @throws IllegalArgumentException for unknown or overlapping domains, or only one given
+   */
+  public static DatasetSplits byDomain(List<LabeledText> all, List<String> trainGroups,
+      List<String> testGroups, long seed, String what) {
+    if (trainGroups.isEmpty() && testGroups.isEmpty()) {
+      return stratified(all, VAL_FRACTION, TEST_FRACTION, seed);
+    }
+    if (trainGroups.isEmpty() || testGroups.isEmpty()) {
+      throw new IllegalArgumentException(what + ": give both 'train' and 'test' domains, or "
+          + "neither");
+    }
+    java.util.Set<String> known = new java.util.TreeSet<>();
+    all.forEach(t -> known.add(t.group()));
+    for (String g : concat(trainGroups, testGroups)) {
+      if (!known.contains(g)) {
+        throw new IllegalArgumentException(what + ": unknown domain '" + g + "'; known: "
+            + String.join(", ", known));
+      }
+    }
+    if (trainGroups.stream().anyMatch(testGroups::contains)) {
+      throw new IllegalArgumentException(what + ": the 'train' and 'test' domains overlap");
+    }
+    List<LabeledText> source = all.stream().filter(t -> trainGroups.contains(t.group())).toList();
+    List<LabeledText> target = new ArrayList<>(
+        all.stream().filter(t -> testGroups.contains(t.group())).toList());
+    DatasetSplits trainVal = stratified(source, 0.25, 0, seed);
+    Collections.shuffle(target, new Random(seed));
+    return new DatasetSplits(trainVal.train(), trainVal.validation(), target);
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  /**
    * Stratified subsets of each split: {@code trainSize} of train drawn with {@code trainSeed};
    * {@code valSize} of validation and {@code testSize} of test drawn with {@code dataSeed}.
    *

@@ -9,7 +9,7 @@ import java.util.Objects;
  * @param id    stable identifier, unique within its corpus
  * @param group the source group (for SpamAssassin: easy-ham-1, spam-2, ...)
  * @param text  the text (for e-mail: the body only, headers and HTML stripped)
- * @param label 1 = spam, 0 = ham
+ * @param label class id, 0 .. classes - 1 (SpamAssassin: 1 = spam, 0 = ham)
  */
 public record LabeledText(String id, String group, String text, int label) implements Serializable {
   /** Label value for spam. */
@@ -17,13 +17,13 @@ public record LabeledText(String id, String group, String text, int label) imple
   /** Label value for ham (not spam). */
   public static final int HAM = 0;
 
-  /** Checks that no field is null and the label is 0 or 1. */
+  /** Checks that no field is null and the label is not negative. */
   public LabeledText {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(group, "group");
     Objects.requireNonNull(text, "text");
-    if (label != SPAM && label != HAM) {
-      throw new IllegalArgumentException("label must be 0 (ham) or 1 (spam), got " + label);
+    if (label < 0) {
+      throw new IllegalArgumentException("label must be a class id >= 0, got " + label);
     }
   }
 }

