@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import org.apache.commons.codec.binary.Hex;
+import org.apache.commons.codec.digest.DigestUtils;
 import org.slicelab.ablations.cache.AtomicFiles;
 import org.slicelab.ablations.cache.CacheDirs;
 
@@ -119,12 +119,12 @@ public final class PretrainedFiles {
       }
       Path tmp = Files.createTempFile(dir, name, ".tmp");
       try {
-        MessageDigest digest = newDigest();
+        MessageDigest digest = DigestUtils.getSha256Digest();
         try (InputStream in = new DigestInputStream(url.openStream(), digest);
             OutputStream out = Files.newOutputStream(tmp)) {
           in.transferTo(out);
         }
-        String sha = HexFormat.of().formatHex(digest.digest());
+        String sha = Hex.encodeHexString(digest.digest());
         makeReadable(tmp);
         AtomicFiles.replace(tmp, target);
         Path shaTmp = Files.createTempFile(dir, name, ".sha256.tmp");
@@ -165,18 +165,8 @@ public final class PretrainedFiles {
 
   /** SHA-256 of a file, lower-case hex. */
   static String sha256(Path file) throws IOException {
-    MessageDigest digest = newDigest();
-    try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-      in.transferTo(OutputStream.nullOutputStream());
-    }
-    return HexFormat.of().formatHex(digest.digest());
-  }
-
-  private static MessageDigest newDigest() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 unavailable", e);
+    try (InputStream in = Files.newInputStream(file)) {
+      return DigestUtils.sha256Hex(in);
     }
   }
 }

@@ -9,16 +9,16 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.commons.codec.binary.Hex;
+import org.apache.commons.codec.digest.DigestUtils;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
@@ -201,14 +201,14 @@ public final class SpamAssassinCorpus {
   /** Null if the file matches both pinned checksums, else what is wrong. */
   private static String checksumProblem(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-      MessageDigest sha512 = MessageDigest.getInstance("SHA-512");
+      MessageDigest sha256 = DigestUtils.getSha256Digest();
+      MessageDigest sha512 = DigestUtils.getSha512Digest();
       byte[] buffer = new byte[1 << 16];
       for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
         sha256.update(buffer, 0, n);
         sha512.update(buffer, 0, n);
       }
-      String hex = HexFormat.of().formatHex(sha256.digest());
+      String hex = Hex.encodeHexString(sha256.digest());
       String integrity = "sha512-" + Base64.getEncoder().encodeToString(sha512.digest());
       if (!hex.equals(SHA256_HEX) || !integrity.equals(SHA512_INTEGRITY)) {
         return "has sha256 " + hex + ", expected " + SHA256_HEX;
@@ -216,8 +216,6 @@ public final class SpamAssassinCorpus {
       return null;
     } catch (IOException e) {
       return "cannot be read (" + e.getMessage() + ")";
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 

@@ -8,19 +8,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.slicelab.ablations.backbone.TextClassifier;
-import org.slicelab.ablations.method.FineTuningMethod;
 
 /**
- * Mini-batch training of a {@link TextClassifier} under a {@link FineTuningMethod}: seeded
- * shuffling, AdamW, linear warm-up then decay, gradient clipping, per-thread autograd. Each step
- * runs in its own {@link NDScope}, so every temporary array is freed when the step ends.
+ * Mini-batch training of a {@link TextClassifier} under a {@link TrainingTarget} (a fine-tuning
+ * method): seeded shuffling, AdamW, linear warm-up then decay, gradient clipping, per-thread
+ * autograd. Each step runs in its own {@link NDScope}, so every temporary array is freed when the
+ * step ends.
  */
 public final class TrainingLoop {
   private TrainingLoop() {
   }
 
   /** Trains in place and reports what happened; throws {@link TrainingDiverged} on NaN loss. */
-  public static TrainingOutcome train(TextClassifier model, FineTuningMethod method,
+  public static TrainingOutcome train(TextClassifier model, TrainingTarget method,
       EncodedDataset data, NDManager manager, TrainingOptions options) {
     Autograd.ensureEngine();
     int stepsPerEpoch = (data.size() + options.batchSize() - 1) / options.batchSize();
@@ -96,7 +96,7 @@ public final class TrainingLoop {
     return loss.getFloat();
   }
 
-  private static void probe(TextClassifier model, FineTuningMethod method, EncodedDataset batch,
+  private static void probe(TextClassifier model, TrainingTarget method, EncodedDataset batch,
       NDManager manager) {
     try (NDScope scope = new NDScope()) {
       forwardBackward(model, batch, manager);

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slicelab.ablations.backbone.BertConfig;
+import org.slicelab.ablations.backbone.LinearLayer;
 import org.slicelab.ablations.data.DatasetSplits;
 import org.slicelab.ablations.data.SpamAssassin;
 import org.slicelab.ablations.method.LayerPatterns;
@@ -53,13 +54,7 @@ public final class TrialValidator {
             spec.slicePosition(shape[1], name + " (columns)");
           }
         }
-        case "lora" -> {
-          int max = Math.min(shape[0], shape[1]);
-          if (spec.rank() > max) {
-            throw new IllegalArgumentException("trial option 'rank' = " + spec.rank()
-                + " is invalid: must be at most " + max + " for " + name);
-          }
-        }
+        case "lora" -> LinearLayer.checkRank(spec.rank(), Math.min(shape[0], shape[1]), name);
         default -> {
         }
       }
