@@ -78,4 +78,18 @@ public final class LinearLayer {
     }
     return y;
   }
+
+  /**
+   * The one rule for a rank r against a layer: r rows, columns or factor rows must fit the
+   * {@code dimension} they cut (SliceFine: the sliced axis; LoRA: the smaller of d_out and d_in).
+   * Throws an {@link IllegalArgumentException} naming the trial option {@code rank} otherwise.
+   *
+   * @param where the layer (and axis) for the message, e.g. {@code "classifier (rows)"}
+   */
+  public static void checkRank(int rank, int dimension, String where) {
+    if (rank > dimension) {
+      throw new IllegalArgumentException("trial option 'rank' = " + rank
+          + " is invalid: must be at most the layer dimension " + dimension + " of " + where);
+    }
+  }
 }

@@ -24,11 +24,8 @@ public final class Lora implements FineTuningMethod {
     Random random = new Random(spec.seed() * 31 + 7);
     for (LinearLayer layer : LayerPatterns.select(model.encoder().linearLayers(),
         spec.targetList())) {
-      if (spec.rank() > Math.min(layer.inFeatures(), layer.outFeatures())) {
-        throw new IllegalArgumentException("trial option 'rank' = " + spec.rank()
-            + " is invalid: must be at most " + Math.min(layer.inFeatures(),
-            layer.outFeatures()) + " for " + layer.name());
-      }
+      LinearLayer.checkRank(spec.rank(), Math.min(layer.inFeatures(), layer.outFeatures()),
+          layer.name());
       LoraAdapter adapter = new LoraAdapter(layer, spec.rank(), spec.loraAlpha(), random,
           context.manager());
       layer.addAdapter(adapter);

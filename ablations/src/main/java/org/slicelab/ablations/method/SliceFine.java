@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.slicelab.ablations.backbone.LinearLayer;
 import org.slicelab.ablations.backbone.TextClassifier;
+import org.slicelab.ablations.select.SelectionContext;
 import org.slicelab.ablations.select.SliceAxis;
 import org.slicelab.ablations.select.SliceSelector;
 import org.slicelab.ablations.select.SliceSelectors;
@@ -66,7 +67,9 @@ public final class SliceFine implements FineTuningMethod {
       }
     }
     SliceSelector selector = SliceSelectors.create(spec.selector());
-    Map<String, int[]> chosen = selector.select(model, targets, axis, context);
+    Map<String, int[]> chosen = selector.select(model, targets, axis, new SelectionContext(
+        context.spec(), context.manager(), context.selection(),
+        MaskedFullFineTuning.LOTTERY_TICKET_ROUNDS));
     for (LinearLayer layer : targets) {
       int[] indices = chosen.get(layer.name());
       install(layer, axis, indices);

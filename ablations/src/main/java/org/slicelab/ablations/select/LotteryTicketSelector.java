@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.stream.IntStream;
 import org.slicelab.ablations.backbone.LinearLayer;
 import org.slicelab.ablations.backbone.TextClassifier;
-import org.slicelab.ablations.method.MethodContext;
 
 /**
  * {@code lth:good} / {@code lth:bad}: the r rows or columns with the highest / lowest kept
@@ -34,16 +33,16 @@ public final class LotteryTicketSelector implements SliceSelector {
 
   @Override
   public Map<String, int[]> select(TextClassifier model, List<LinearLayer> layers, SliceAxis axis,
-      MethodContext context) {
+      SelectionContext context) {
     int rank = context.spec().rank();
     for (LinearLayer layer : layers) {
-      WandaSelector.checkRank(rank, axis, layer);
+      axis.checkRank(rank, layer);
     }
-    LotteryTicketMasks.Summary masks = LotteryTicketMasks.obtain(
+    MaskSummary masks = LotteryTicketMasks.obtain(
         layers.stream().map(LinearLayer::name).toList(), model.head().outFeatures(), context);
     Map<String, int[]> out = new LinkedHashMap<>();
     for (LinearLayer layer : layers) {
-      LotteryTicketMasks.LayerDensity d = masks.layers().get(layer.name());
+      MaskSummary.LayerDensity d = masks.layers().get(layer.name());
       out.put(layer.name(), choose(d.density(axis), d.magnitude(axis), rank, good));
     }
     return out;

@@ -5,14 +5,13 @@ import java.util.List;
 import java.util.Map;
 import org.slicelab.ablations.backbone.LinearLayer;
 import org.slicelab.ablations.backbone.TextClassifier;
-import org.slicelab.ablations.method.MethodContext;
 
 /** The paper's slice: the contiguous window {@code [position, position + rank)}. */
 public final class PositionSelector implements SliceSelector {
 
   @Override
   public Map<String, int[]> select(TextClassifier model, List<LinearLayer> layers, SliceAxis axis,
-      MethodContext context) {
+      SelectionContext context) {
     Map<String, int[]> out = new LinkedHashMap<>();
     for (LinearLayer layer : layers) {
       int start = context.spec().slicePosition(axis.dimension(layer),

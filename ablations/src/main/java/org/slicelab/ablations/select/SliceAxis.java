@@ -14,6 +14,11 @@ public enum SliceAxis {
     return this == ROW ? layer.outFeatures() : layer.inFeatures();
   }
 
+  /** Throws (naming the trial option {@code rank}) when {@code rank} exceeds this axis. */
+  public void checkRank(int rank, LinearLayer layer) {
+    LinearLayer.checkRank(rank, dimension(layer), layer.name() + " (" + label() + "s)");
+  }
+
   /** The other axis. */
   public SliceAxis other() {
     return this == ROW ? COLUMN : ROW;

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Map;
 import org.slicelab.ablations.backbone.LinearLayer;
 import org.slicelab.ablations.backbone.TextClassifier;
-import org.slicelab.ablations.method.MethodContext;
 
 /**
  * Chooses which {@code rank} rows or columns of each targeted layer form its slice. Returns a
@@ -14,7 +13,7 @@ public interface SliceSelector {
 
   /** Index sets (sorted, {@code rank} each) for every layer in {@code layers}. */
   Map<String, int[]> select(TextClassifier model, List<LinearLayer> layers, SliceAxis axis,
-      MethodContext context);
+      SelectionContext context);
 
   /** A contiguous window {@code [start, start + rank)}. */
   static int[] window(int start, int rank) {

@@ -16,7 +16,6 @@ import java.util.stream.IntStream;
 import org.slicelab.ablations.backbone.LinearAdapter;
 import org.slicelab.ablations.backbone.LinearLayer;
 import org.slicelab.ablations.backbone.TextClassifier;
-import org.slicelab.ablations.method.MethodContext;
 import org.slicelab.ablations.train.Autograd;
 import org.slicelab.ablations.train.EncodedDataset;
 
@@ -65,10 +64,10 @@ public final class WandaSelector implements SliceSelector {
 
   @Override
   public Map<String, int[]> select(TextClassifier model, List<LinearLayer> layers, SliceAxis axis,
-      MethodContext context) {
+      SelectionContext context) {
     int rank = context.spec().rank();
     for (LinearLayer layer : layers) {
-      checkRank(rank, axis, layer);
+      axis.checkRank(rank, layer);
     }
     Map<String, int[]> out = new LinkedHashMap<>();
     if (!window && category.equals("random")) {
@@ -78,7 +77,7 @@ public final class WandaSelector implements SliceSelector {
       }
       return out;
     }
-    EncodedDataset train = context.selection().train();
+    EncodedDataset train = context.data().train();
     EncodedDataset calibration = train.range(0, Math.min(context.spec().calibSize(), train.size()));
     Map<String, double[]> norms = calibrate(model, layers, calibration,
         context.spec().batchSize(), context.manager());
@@ -89,14 +88,6 @@ public final class WandaSelector implements SliceSelector {
           : choose(s, rank, category, null));
     }
     return out;
-  }
-
-  static void checkRank(int rank, SliceAxis axis, LinearLayer layer) {
-    if (rank > axis.dimension(layer)) {
-      throw new IllegalArgumentException("trial option 'rank' = " + rank
-          + " is invalid: must be at most the layer dimension " + axis.dimension(layer) + " of "
-          + layer.name() + " (" + axis.label() + "s)");
-    }
   }
 
   /**

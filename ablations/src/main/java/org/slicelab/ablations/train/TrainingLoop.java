@@ -6,10 +6,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.slicelab.ablations.backbone.TextClassifier;
-import org.slicelab.ablations.method.FineTuningMethod;
 
 /**
- * Mini-batch training of a {@link TextClassifier} under a {@link FineTuningMethod}: seeded
+ * Mini-batch training of a {@link TextClassifier} under a {@link TrainingTarget} (a fine-tuning method): seeded
  * shuffling, linear warm-up then decay, and one {@link TrainingStep} per batch (AdamW, gradient
  * clipping, per-thread autograd, every temporary freed when the step ends).
  */
@@ -18,7 +17,7 @@ public final class TrainingLoop {
   }
 
   /** Trains in place and reports what happened; throws {@link TrainingDiverged} on NaN loss. */
-  public static TrainingOutcome train(TextClassifier model, FineTuningMethod method,
+  public static TrainingOutcome train(TextClassifier model, TrainingTarget method,
       EncodedDataset data, NDManager manager, TrainingOptions options) {
     int stepsPerEpoch = (data.size() + options.batchSize() - 1) / options.batchSize();
     int totalSteps = stepsPerEpoch * options.epochs();

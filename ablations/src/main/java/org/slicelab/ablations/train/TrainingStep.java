@@ -7,10 +7,9 @@ import ai.djl.ndarray.NDScope;
 import java.util.ArrayList;
 import java.util.List;
 import org.slicelab.ablations.backbone.TextClassifier;
-import org.slicelab.ablations.method.FineTuningMethod;
 
 /**
- * One optimizer step of a {@link TextClassifier} under a {@link FineTuningMethod}: batch upload,
+ * One optimizer step of a {@link TextClassifier} under a {@link TrainingTarget}: batch upload,
  * forward and mean cross-entropy, per-thread autograd backward, AdamW with clipping, and the
  * method's after-step hook (moving slices get fresh optimizer state). Every temporary array of a
  * step lives in its own {@link NDScope} and is freed when the step ends.
@@ -22,7 +21,7 @@ import org.slicelab.ablations.method.FineTuningMethod;
  */
 public final class TrainingStep implements AutoCloseable {
   private final TextClassifier model;
-  private final FineTuningMethod method;
+  private final TrainingTarget method;
   private final NDManager manager;
   private final double weightDecay;
   private final double gradClip;
@@ -61,7 +60,7 @@ public final class TrainingStep implements AutoCloseable {
    * batch are created in {@code manager}. The optimizer state is created lazily, after the probe
    * batch if the method needs one.
    */
-  public TrainingStep(TextClassifier model, FineTuningMethod method, NDManager manager,
+  public TrainingStep(TextClassifier model, TrainingTarget method, NDManager manager,
       double weightDecay, double gradClip) {
     Autograd.ensureEngine();
     this.model = model;

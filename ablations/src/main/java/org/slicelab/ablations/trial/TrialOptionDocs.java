@@ -1,6 +1,7 @@
 package org.slicelab.ablations.trial;
 
 import java.util.Map;
+import org.slicelab.ablations.method.Methods;
 
 /** One-line help for every {@link TrialSpec} option (command line and docs). */
 public final class TrialOptionDocs {
@@ -20,8 +21,8 @@ public final class TrialOptionDocs {
       Map.entry("seed", "trial seed: training subsample, head init, shuffling"),
       Map.entry("epochs", "passes over the training set"),
       Map.entry("batch_size", "examples per optimizer step"),
-      Map.entry("lr", "peak learning rate; 0 = the method's default (head 5e-3, full 5e-5, "
-          + "slicefine 5e-3, sift 5e-3, lora 2e-3)"),
+      Map.entry("lr", "peak learning rate; 0 = the method's default ("
+          + Methods.defaultLrSummary() + ")"),
       Map.entry("weight_decay", "AdamW decoupled weight decay (on effective weights)"),
       Map.entry("warmup_fraction", "share of steps with linear warm-up"),
       Map.entry("grad_clip", "global gradient-norm clip; 0 = none"),

@@ -16,10 +16,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +25,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.slicelab.ablations.backbone.Backbones;
 import org.slicelab.ablations.data.Datasets;
+import org.apache.commons.codec.digest.DigestUtils;
+import org.slicelab.ablations.backbone.LinearLayer;
+import org.slicelab.ablations.method.Methods;
 
 /**
  * One fully specified trial: backbone, data, method, selector and training settings.
@@ -231,13 +231,7 @@ public final class TrialSpec implements Serializable {
   /** SHA-256 (hex) of the canonical JSON. */
   @JsonIgnore
   public String trialId() {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256")
-          .digest(toJson().getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return DigestUtils.sha256Hex(toJson().getBytes(StandardCharsets.UTF_8));
   }
 
   private void validate() {
@@ -310,9 +304,7 @@ public final class TrialSpec implements Serializable {
     String p = position.trim();
     int start = p.contains(".") ? (int) Math.floor(Double.parseDouble(p) * dim)
         : Integer.parseInt(p);
-    if (rank > dim) {
-      throw invalid("rank", rank, "at most the layer dimension " + dim + " of " + layerName);
-    }
+    LinearLayer.checkRank(rank, dim, layerName);
     if (p.contains(".")) {
       start = Math.min(start, dim - rank);
     }
@@ -360,13 +352,7 @@ public final class TrialSpec implements Serializable {
     if (lr > 0) {
       return lr;
     }
-    return switch (method) {
-      case "head" -> 5e-3;
-      case "full" -> 5e-5;
-      case "lora" -> 2e-3;
-      case "sift" -> 5e-3;
-      default -> 5e-3;
-    };
+    return Methods.defaultLr(method);
   }
 
   public String method() { return method; }

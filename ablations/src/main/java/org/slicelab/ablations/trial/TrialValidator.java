@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.slicelab.ablations.backbone.Backbones;
 import org.slicelab.ablations.backbone.BertConfig;
+import org.slicelab.ablations.backbone.LinearLayer;
 import org.slicelab.ablations.data.DatasetSplits;
 import org.slicelab.ablations.data.Dataset;
 import org.slicelab.ablations.data.Datasets;
@@ -67,13 +68,7 @@ public final class TrialValidator {
             spec.slicePosition(shape[1], name + " (columns)");
           }
         }
-        case "lora" -> {
-          int max = Math.min(shape[0], shape[1]);
-          if (spec.rank() > max) {
-            throw new IllegalArgumentException("trial option 'rank' = " + spec.rank()
-                + " is invalid: must be at most " + max + " for " + name);
-          }
-        }
+        case "lora" -> LinearLayer.checkRank(spec.rank(), Math.min(shape[0], shape[1]), name);
         default -> {
         }
       }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,12 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slicelab.ablations.backbone.LinearLayer;
 import org.slicelab.ablations.backbone.TextClassifier;
 import org.slicelab.ablations.cache.CacheDirs;
-import org.slicelab.ablations.method.MethodContext;
+import org.slicelab.ablations.method.MaskedFullFineTuning;
 import org.slicelab.ablations.testing.TinyModels;
 import org.slicelab.ablations.train.Autograd;
 import org.slicelab.ablations.train.EncodedDataset;
-import org.slicelab.ablations.train.TrainingLoop;
-import org.slicelab.ablations.train.TrainingOptions;
 import org.slicelab.ablations.trial.TrialSpec;
 
 class LotteryTicketSelectorTest {
@@ -79,8 +76,7 @@ class LotteryTicketSelectorTest {
     // 3 x 4 mask; rows kept 4, 1, 1; columns kept 1, 2, 2, 1
     boolean[] mask = {true, true, true, true, false, true, false, false, false, false, true, false};
     float[] weight = {1, 1, 1, 1, -3, 1, 0, 0, 0, 0, 1, 0};
-    LotteryTicketMasks.LayerDensity d =
-        LotteryTicketMasks.summarise("l", 3, 4, mask, weight);
+    MaskSummary.LayerDensity d = MaskSummary.LayerDensity.of("l", 3, 4, mask, weight);
     assertArrayEquals(new int[] {4, 1, 1}, d.rowKept());
     assertArrayEquals(new int[] {1, 2, 2, 1}, d.colKept());
     assertArrayEquals(new float[] {4, 4, 1}, d.rowMagnitude());
@@ -110,46 +106,16 @@ class LotteryTicketSelectorTest {
         new float[] {0.2f, 3f});
     // kept 5; to 2: prune 0.1, then the two 0.2s ... only one more needed -> 0.1, 0.2 (layer 0),
     // 0.2 (layer 1) would be 3: target 2 means prune 3 of 5
-    long kept = LotteryTicketMasks.prune(masks, weights, 2);
+    long kept = IterativeMagnitudePruning.prune(masks, weights, 2);
     assertEquals(2, kept);
     assertArrayEquals(new boolean[] {true, false, false, false}, masks.get(0));
     assertArrayEquals(new boolean[] {false, true}, masks.get(1));
     // a tie at the threshold is cut in layer order
     List<boolean[]> tie = new ArrayList<>(List.of(new boolean[] {true, true},
         new boolean[] {true}));
-    LotteryTicketMasks.prune(tie, List.of(new float[] {1, 1}, new float[] {1}), 2);
+    IterativeMagnitudePruning.prune(tie, List.of(new float[] {1, 1}, new float[] {1}), 2);
     assertArrayEquals(new boolean[] {false, true}, tie.get(0));
     assertArrayEquals(new boolean[] {true}, tie.get(1));
-  }
-
-  @Test
-  void maskedTrainingKeepsMaskedWeightsAtZero() {
-    try (NDManager m = manager.newSubManager()) {
-      TextClassifier model = TinyModels.classifier(m, 3);
-      LinearLayer layer = model.encoder().linearLayers().get(4);
-      float[] maskValues = new float[layer.outFeatures() * layer.inFeatures()];
-      for (int i = 0; i < maskValues.length; i++) {
-        maskValues[i] = i % 3 == 0 ? 0f : 1f;
-      }
-      NDArray mask = m.create(maskValues, layer.weight().getShape());
-      layer.weight().muli(mask);
-      float[] before = layer.weight().toFloatArray();
-      LotteryTicketMasks.MaskedFullFineTuning method =
-          new LotteryTicketMasks.MaskedFullFineTuning(List.of(layer.weight()), List.of(mask));
-      method.attach(model, null);
-      TrainingLoop.train(model, method, TinyModels.data(16, 12, 5), m,
-          new TrainingOptions(1, 8, 1e-2, 0, 0, 0, 1));
-      float[] after = layer.weight().toFloatArray();
-      int changed = 0;
-      for (int i = 0; i < after.length; i++) {
-        if (maskValues[i] == 0) {
-          assertTrue(after[i] == 0f, "masked entry " + i + " = " + after[i]);
-        } else if (after[i] != before[i]) {
-          changed++;
-        }
-      }
-      assertTrue(changed > 0.9 * (after.length * 2 / 3), "kept entries train: " + changed);
-    }
   }
 
   private static TrialSpec spec(long seed, String selector) {
@@ -160,22 +126,25 @@ class LotteryTicketSelectorTest {
 
   private static final EncodedDataset DATA = TinyModels.data(16, 12, 5);
 
+  private static SelectionContext context(TrialSpec spec, NDManager m) {
+    return new SelectionContext(spec, m, new SelectionData(TinyModels.CONFIG,
+        TinyModels.weights(TinyModels.CONFIG, 3), DATA, "tiny-lth-test"),
+        MaskedFullFineTuning.LOTTERY_TICKET_ROUNDS);
+  }
+
   private static Map<String, int[]> select(TrialSpec spec, NDManager m, SliceAxis axis) {
     TextClassifier model = TinyModels.classifier(m, 3);
     List<LinearLayer> layers = new ArrayList<>(org.slicelab.ablations.method.LayerPatterns
         .select(model.encoder().linearLayers(), spec.targetList()));
     return SliceSelectors.create(spec.selector()).select(model, layers, axis,
-        new MethodContext(spec, m, new SelectionData(TinyModels.CONFIG,
-            TinyModels.weights(TinyModels.CONFIG, 3), DATA, "tiny-lth-test")));
+        context(spec, m));
   }
 
-  private static LotteryTicketMasks.Summary summary(TrialSpec spec) {
+  private static MaskSummary summary(TrialSpec spec) {
     List<String> names = List.of("encoder.layer.0.attention.self.query",
         "encoder.layer.0.intermediate.dense", "encoder.layer.1.attention.self.query",
         "encoder.layer.1.intermediate.dense");
-    return LotteryTicketMasks.obtain(names, 2, new MethodContext(spec, manager,
-        new SelectionData(TinyModels.CONFIG, TinyModels.weights(TinyModels.CONFIG, 3), DATA,
-            "tiny-lth-test")));
+    return LotteryTicketMasks.obtain(names, 2, context(spec, manager));
   }
 
   @Test
@@ -185,11 +154,11 @@ class LotteryTicketSelectorTest {
     Map<String, int[]> first = select(good, manager, SliceAxis.ROW);
     assertEquals(computed + 1, LotteryTicketMasks.computations(), "first request computes");
 
-    LotteryTicketMasks.Summary s = summary(good);
+    MaskSummary s = summary(good);
     assertEquals(0.5, s.sparsity(), 0.02, "target sparsity");
     long total = 2L * (16 * 16 + 32 * 16);
     assertEquals(total, s.totalEntries());
-    long keptSum = s.layers().values().stream().mapToLong(LotteryTicketMasks.LayerDensity::kept)
+    long keptSum = s.layers().values().stream().mapToLong(MaskSummary.LayerDensity::kept)
         .sum();
     assertEquals(s.keptEntries(), keptSum);
     assertTrue(s.layers().values().stream().anyMatch(d -> {
@@ -199,13 +168,14 @@ class LotteryTicketSelectorTest {
     }), "rows are pruned unevenly");
     Path file = LotteryTicketMasks.cachePath(LotteryTicketMasks.Settings.of(good,
         new SelectionData(TinyModels.CONFIG, Map.of(), DATA, "tiny-lth-test"),
+        MaskedFullFineTuning.LOTTERY_TICKET_ROUNDS.learningRate(),
         List.copyOf(s.layers().keySet()), 2));
     assertTrue(Files.isRegularFile(file), "cache file written at " + file);
     assertTrue(file.startsWith(cache));
 
     // expected picks from the table
     for (Map.Entry<String, int[]> e : first.entrySet()) {
-      LotteryTicketMasks.LayerDensity d = s.layers().get(e.getKey());
+      MaskSummary.LayerDensity d = s.layers().get(e.getKey());
       assertArrayEquals(LotteryTicketSelector.choose(d.density(SliceAxis.ROW),
           d.magnitude(SliceAxis.ROW), 2, true), e.getValue(), e.getKey());
     }

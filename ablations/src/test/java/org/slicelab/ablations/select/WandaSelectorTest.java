@@ -23,7 +23,7 @@ import org.slicelab.ablations.backbone.BertEncoder;
 import org.slicelab.ablations.backbone.LinearAdapter;
 import org.slicelab.ablations.backbone.LinearLayer;
 import org.slicelab.ablations.backbone.TextClassifier;
-import org.slicelab.ablations.method.MethodContext;
+import org.slicelab.ablations.method.MaskedFullFineTuning;
 import org.slicelab.ablations.testing.TinyModels;
 import org.slicelab.ablations.train.Autograd;
 import org.slicelab.ablations.train.EncodedDataset;
@@ -108,9 +108,10 @@ class WandaSelectorTest {
         .calibSize(12).batchSize(5).build();
   }
 
-  private static MethodContext context(TrialSpec spec, EncodedDataset data) {
-    return new MethodContext(spec, manager, new SelectionData(TinyModels.CONFIG,
-        TinyModels.weights(TinyModels.CONFIG, 3), data, "tiny"));
+  private static SelectionContext context(TrialSpec spec, EncodedDataset data) {
+    return new SelectionContext(spec, manager, new SelectionData(TinyModels.CONFIG,
+        TinyModels.weights(TinyModels.CONFIG, 3), data, "tiny"),
+        MaskedFullFineTuning.LOTTERY_TICKET_ROUNDS);
   }
 
   /** Sum of squares of rows of {@code h} [B, L, d] (or [B, d]) over real tokens, per feature. */

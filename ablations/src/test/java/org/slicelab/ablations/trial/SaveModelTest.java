@@ -13,7 +13,7 @@ import org.slicelab.ablations.backbone.FloatTensor;
 import org.slicelab.ablations.backbone.SafetensorsWriter;
 
 /** --save-model writes the merged model with Hugging Face names and layouts. */
-class ModelExportTest {
+class SaveModelTest {
 
   @Test
   void savedSliceFineModelIsAPlainBertWithTrainedSlicesMerged(@TempDir Path dir)

@@ -1,12 +1,10 @@
-package org.slicelab.ablations.method;
+package org.slicelab.ablations.trial;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.slicelab.ablations.backbone.BertConfig;
-import org.slicelab.ablations.trial.TrialSpec;
-import org.slicelab.ablations.trial.TrialValidator;
 
 /** Bad method options fail before training, naming the option. */
 class MethodOptionsTest {

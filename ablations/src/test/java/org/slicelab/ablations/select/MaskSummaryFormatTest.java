@@ -1,0 +1,117 @@
+package org.slicelab.ablations.select;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import ai.djl.ndarray.NDManager;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slicelab.ablations.cache.CacheDirs;
+import org.slicelab.ablations.method.MaskedFullFineTuning;
+import org.slicelab.ablations.testing.TinyModels;
+import org.slicelab.ablations.train.Autograd;
+import org.slicelab.ablations.trial.TrialSpec;
+
+/**
+ * Masks cached by earlier versions stay valid: {@code lth-fd2c7b36....bin} was written by the
+ * single-class {@code LotteryTicketMasks} of commit 5e262cc (before the split into pruning, file
+ * format and artifact cache) for the tiny request below. Today's code must give it the same file
+ * name, read it, write it back byte for byte, and compute the same mask.
+ */
+class MaskSummaryFormatTest {
+  private static final String OLD_FILE = "lth-fd2c7b361483ae48972996188847aa2c.bin";
+  private static final List<String> LAYERS = List.of("encoder.layer.0.attention.self.query",
+      "encoder.layer.0.intermediate.dense", "encoder.layer.1.attention.self.query",
+      "encoder.layer.1.intermediate.dense", "classifier");
+  private static final TrialSpec SPEC = TrialSpec.builder().method("slicefine").rank(2)
+      .selector("lth:good").seed(1).epochs(1).batchSize(8).trainSize(16)
+      .targets("attention.self.query,intermediate.dense").set("lth_rounds", 2)
+      .set("lth_sparsity", 0.5).build();
+
+  @TempDir
+  static Path cache;
+  private static String previousCache;
+
+  @BeforeAll
+  static void setUp() {
+    previousCache = System.getProperty(CacheDirs.PROPERTY);
+    System.setProperty(CacheDirs.PROPERTY, cache.toString());
+  }
+
+  @AfterAll
+  static void tearDown() {
+    if (previousCache == null) {
+      System.clearProperty(CacheDirs.PROPERTY);
+    } else {
+      System.setProperty(CacheDirs.PROPERTY, previousCache);
+    }
+  }
+
+  private static SelectionData data() {
+    return new SelectionData(TinyModels.CONFIG, TinyModels.weights(TinyModels.CONFIG, 3),
+        TinyModels.data(16, 12, 5), "tiny-golden");
+  }
+
+  private static String key() {
+    return LotteryTicketMasks.Settings.of(SPEC, data(),
+        MaskedFullFineTuning.LOTTERY_TICKET_ROUNDS.learningRate(), LAYERS, 2).key();
+  }
+
+  private static byte[] oldFile() throws Exception {
+    try (InputStream in = MaskSummaryFormatTest.class.getResourceAsStream(OLD_FILE)) {
+      return in.readAllBytes();
+    }
+  }
+
+  @Test
+  void aFileOfTheOldCodeKeepsItsNameAndReadsAndWritesBackIdentically() throws Exception {
+    LotteryTicketMasks.Settings settings = LotteryTicketMasks.Settings.of(SPEC, data(),
+        MaskedFullFineTuning.LOTTERY_TICKET_ROUNDS.learningRate(), LAYERS, 2);
+    assertEquals(OLD_FILE, LotteryTicketMasks.cachePath(settings).getFileName().toString());
+    byte[] old = oldFile();
+    MaskSummaryFormat format = new MaskSummaryFormat();
+    MaskSummary summary = format.read(key(), new ByteArrayInputStream(old));
+    assertNotNull(summary, "the old file is read for its key");
+    assertEquals(LAYERS, List.copyOf(summary.layers().keySet()));
+    assertEquals(2L * (16 * 16 + 32 * 16) + 2 * 16, summary.totalEntries());
+    assertEquals(784, summary.keptEntries());
+    ByteArrayOutputStream again = new ByteArrayOutputStream();
+    format.write(key(), summary, again);
+    assertArrayEquals(old, again.toByteArray());
+    assertNull(format.read(key().replace("seed=1", "seed=9"), new ByteArrayInputStream(old)),
+        "another key is not accepted");
+  }
+
+  @Test
+  void todaysPruningComputesTheSameMaskAsTheOldCode() throws Exception {
+    MaskSummary old = new MaskSummaryFormat().read(key(), new ByteArrayInputStream(oldFile()));
+    Autograd.ensureEngine();
+    try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+      MaskSummary fresh = LotteryTicketMasks.obtain(LAYERS, 2, new SelectionContext(SPEC,
+          manager, data(), MaskedFullFineTuning.LOTTERY_TICKET_ROUNDS));
+      assertEquals(old.keptEntries(), fresh.keptEntries());
+      for (Map.Entry<String, MaskSummary.LayerDensity> e : old.layers().entrySet()) {
+        MaskSummary.LayerDensity was = e.getValue();
+        MaskSummary.LayerDensity now = fresh.layers().get(e.getKey());
+        assertArrayEquals(was.rowKept(), now.rowKept(), e.getKey());
+        assertArrayEquals(was.colKept(), now.colKept(), e.getKey());
+        assertArrayEquals(was.rowMagnitude(), now.rowMagnitude(), 1e-4f, e.getKey());
+        assertArrayEquals(was.colMagnitude(), now.colMagnitude(), 1e-4f, e.getKey());
+      }
+      assertEquals(OLD_FILE, Files.list(cache.resolve("lth-masks"))
+          .map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".bin")).findFirst()
+          .orElseThrow());
+    }
+  }
+}
