@@ -2,9 +2,9 @@ package org.slicelab.ablations.data;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
+import org.apache.commons.codec.binary.Hex;
+import org.apache.commons.codec.digest.DigestUtils;
 
 /**
  * SHA-256 of an ordered list of example ids: two trials with the same fingerprint for a split
@@ -17,16 +17,12 @@ public final class ExampleFingerprint {
 
   /** SHA-256 (hex) of the ids, each followed by a newline, in order. */
   public static String of(List<String> ids) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      for (String id : ids) {
-        digest.update(id.getBytes(StandardCharsets.UTF_8));
-        digest.update((byte) '\n');
-      }
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
+    MessageDigest digest = DigestUtils.getSha256Digest();
+    for (String id : ids) {
+      digest.update(id.getBytes(StandardCharsets.UTF_8));
+      digest.update((byte) '\n');
     }
+    return Hex.encodeHexString(digest.digest());
   }
 
   /** The ids of {@code examples}, in order. */

@@ -8,9 +8,9 @@ import java.util.Random;
 import org.slicelab.ablations.backbone.TextClassifier;
 
 /**
- * Mini-batch training of a {@link TextClassifier} under a {@link TrainingTarget} (a fine-tuning method): seeded
- * shuffling, linear warm-up then decay, and one {@link TrainingStep} per batch (AdamW, gradient
- * clipping, per-thread autograd, every temporary freed when the step ends).
+ * Mini-batch training of a {@link TextClassifier} under a {@link TrainingTarget} (a fine-tuning
+ * method): seeded shuffling, linear warm-up then decay, and one {@link TrainingStep} per batch
+ * (AdamW, gradient clipping, per-thread autograd, every temporary freed when the step ends).
  */
 public final class TrainingLoop {
   private TrainingLoop() {

@@ -9,9 +9,9 @@ import java.util.List;
 import org.slicelab.ablations.backbone.TextClassifier;
 
 /**
- * One optimizer step of a {@link TextClassifier} under a {@link TrainingTarget}: batch upload,
- * forward and mean cross-entropy, per-thread autograd backward, AdamW with clipping, and the
- * method's after-step hook (moving slices get fresh optimizer state). Every temporary array of a
+ * One optimizer step of a {@link TextClassifier} under a {@link TrainingTarget} (a fine-tuning
+ * method): batch upload, forward and mean cross-entropy, per-thread autograd backward, AdamW with
+ * clipping, and the method's after-step hook (moving slices get fresh optimizer state). Every temporary array of a
  * step lives in its own {@link NDScope} and is freed when the step ends.
  *
  * <p>This is the single training step of the project: {@link TrainingLoop} (trials and the

@@ -23,9 +23,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.slicelab.ablations.backbone.Backbones;
 import org.slicelab.ablations.data.Datasets;
 import org.apache.commons.codec.digest.DigestUtils;
+import org.slicelab.ablations.backbone.Backbones;
 import org.slicelab.ablations.backbone.LinearLayer;
 import org.slicelab.ablations.method.Methods;
 

@@ -7,13 +7,17 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slicelab.ablations.testing.TinyModels;
 import org.slicelab.ablations.train.Autograd;
 
-/** {@link ModelExport} writes every tensor with its Hugging Face name and a BERT config. */
+/**
+ * {@link ModelExport} writes every tensor with its Hugging Face name, a BERT config with the label
+ * map, and the tokenizer.
+ */
 class ModelExportTest {
 
   @Test
@@ -22,12 +26,15 @@ class ModelExportTest {
     try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
       TextClassifier model = TinyModels.classifier(manager, 4);
       Map<String, FloatTensor> host = model.toHost();
-      long bytes = ModelExport.save(model, dir.resolve("out"), java.util.List.of("ham", "spam"), null,
+      Path tokenizer = Files.writeString(dir.resolve("tok.json"), "{\"version\": \"1.0\"}");
+      long bytes = ModelExport.save(model, dir.resolve("out"), List.of("neg", "pos"), tokenizer,
           Map.of("method", "test"));
 
       Path weights = dir.resolve("out/model.safetensors");
       Path config = dir.resolve("out/config.json");
-      assertEquals(Files.size(weights) + Files.size(config), bytes);
+      Path tokenizerCopy = dir.resolve("out/tokenizer.json");
+      assertEquals(Files.readString(tokenizer), Files.readString(tokenizerCopy));
+      assertEquals(Files.size(weights) + Files.size(config) + Files.size(tokenizerCopy), bytes);
       Map<String, FloatTensor> saved = SafetensorsWriter.read(weights);
       assertEquals(host.keySet(), saved.keySet());
       host.forEach((name, t) -> {
@@ -43,7 +50,8 @@ class ModelExportTest {
       assertEquals(16, json.get("hidden_size"));
       assertEquals(2, json.get("num_hidden_layers"));
       assertEquals(2, json.get("num_labels"));
-      assertEquals(Map.of("0", "ham", "1", "spam"), json.get("id2label"));
+      assertEquals(Map.of("0", "neg", "1", "pos"), json.get("id2label"));
+      assertEquals(Map.of("neg", 0, "pos", 1), json.get("label2id"));
     }
   }
 }

@@ -14,13 +14,13 @@ import org.slicelab.spark.sweep.SweepTestSupport.CliRun;
  * train_size 16, max_len 32, one epoch, one seed, plus one trial with an injected fault), made
  * once per test JVM and shared by the end-to-end and notebook tests.
  */
-final class TinyFigure2 {
+public final class TinyFigure2 {
   /**
    * Every panel of figure2.conf with 1-4 points, and one failing trial: 14 distinct trials (the
    * rank-2 row slice at position 0 is in both the rank and the position panel: position 0.0 and
    * the default 0 are the same spec).
    */
-  static final String GRID = """
+  public static final String GRID = """
       name = figure2-tiny
       description = "every Figure 2 panel with tiny trials, for tests"
       defaults { train_size = 16, val_size = 16, test_size = 16, max_len = 32, epochs = 1,
@@ -46,11 +46,11 @@ final class TinyFigure2 {
         faults { fixed { method = head, fault = throw } }
       }
       """;
-  static final int TRIALS = 14;
+  public static final int TRIALS = 14;
 
 
   /** The shared run. */
-  record Run(Path dir, Path grid, Path out, CliRun first) {
+  public record Run(Path dir, Path grid, Path out, CliRun first) {
   }
 
   private static Run run;
@@ -59,7 +59,7 @@ final class TinyFigure2 {
   }
 
   /** Runs {@code slicelab figure2} on the tiny grid the first time; later calls reuse it. */
-  static synchronized Run get() {
+  public static synchronized Run get() {
     if (run == null) {
       ReportTestSupport.quietLogs();
       try {

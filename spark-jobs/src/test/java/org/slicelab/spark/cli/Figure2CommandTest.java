@@ -1,4 +1,4 @@
-package org.slicelab.spark.report;
+package org.slicelab.spark.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slicelab.spark.report.TinyFigure2;
 import org.slicelab.spark.sweep.SweepTestSupport;
 import org.slicelab.spark.sweep.SweepTestSupport.CliRun;
 
