@@ -147,6 +147,7 @@ public final class TrialRunner {
           throw new IllegalStateException("interrupted while sleeping (fault = sleep)", e);
         }
       }
+      case "exit" -> Runtime.getRuntime().halt(TrialSpec.FAULT_EXIT_CODE);
       default -> {
       }
     }
