@@ -55,8 +55,7 @@ class ClusterFaultToleranceTest {
   @BeforeEach
   void startWorkers(TestInfo test) throws Exception {
     String name = test.getTestMethod().orElseThrow().getName();
-    workers.add(cluster.addWorker(name + "-a", "127.0.0.1", 1, "2g", List.of()));
-    workers.add(cluster.addWorker(name + "-b", "127.0.0.2", 1, "2g", List.of()));
+    workers.addAll(cluster.addWorkers(name, List.of("127.0.0.1", "127.0.0.2"), 1, "2g"));
   }
 
   @AfterEach

@@ -76,12 +76,36 @@ final class LocalStandaloneCluster implements AutoCloseable {
    */
   Worker addWorker(String name, String host, int cores, String memory, List<String> props)
       throws Exception {
-    Process process = launch(name, host, props, "org.apache.spark.deploy.worker.Worker", "--host", host,
-        "--cores", String.valueOf(cores), "--memory", memory, "--webui-port",
+    Worker worker = launchWorker(name, host, cores, memory, props);
+    awaitRegistered(worker);
+    return worker;
+  }
+
+  /** Starts one worker per host at once ({@code NAME-0}, {@code NAME-1}, ...) and waits for all. */
+  List<Worker> addWorkers(String name, List<String> hosts, int cores, String memory)
+      throws Exception {
+    List<Worker> workers = new ArrayList<>();
+    for (int i = 0; i < hosts.size(); i++) {
+      workers.add(launchWorker(name + "-" + i, hosts.get(i), cores, memory, List.of()));
+    }
+    for (Worker w : workers) {
+      awaitRegistered(w);
+    }
+    return workers;
+  }
+
+  private Worker launchWorker(String name, String host, int cores, String memory,
+      List<String> props) throws IOException {
+    Process process = launch(name, host, props, "org.apache.spark.deploy.worker.Worker", "--host",
+        host, "--cores", String.valueOf(cores), "--memory", memory, "--webui-port",
         String.valueOf(freePort()), "--work-dir", dir.resolve("work-" + name).toString(),
         masterUrl);
-    waitForLog(log(name), "Successfully registered with master", process, name);
     return new Worker(name, host, process);
+  }
+
+  private void awaitRegistered(Worker worker) throws Exception {
+    waitForLog(log(worker.name()), "Successfully registered with master", worker.process(),
+        worker.name());
   }
 
   /** The log file of a master or worker. */
@@ -175,7 +199,7 @@ final class LocalStandaloneCluster implements AutoCloseable {
   }
 
   private void waitForPort(int port, Process process, String name) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         fail(name + " exited:\n" + SweepTestSupport.tail(log(name), 30));
@@ -192,7 +216,7 @@ final class LocalStandaloneCluster implements AutoCloseable {
 
   private static void waitForLog(Path log, String text, Process process, String name)
       throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         fail(name + " exited:\n" + SweepTestSupport.tail(log, 30));
