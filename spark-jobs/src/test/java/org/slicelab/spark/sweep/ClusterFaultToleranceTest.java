@@ -34,6 +34,8 @@ import org.slicelab.spark.results.ResultTables;
  * trials run at once on two nodes. Each test starts its own two workers and ends them.
  */
 class ClusterFaultToleranceTest {
+  /** Upper bound only: on a loaded 2-core machine executors take minutes to load the backbone. */
+  private static final long SWEEP_LIMIT_SECONDS = 900;
   @TempDir
   static Path dir;
 
@@ -77,7 +79,7 @@ class ClusterFaultToleranceTest {
     ProcessHandle victim = busyExecutor();
     LocalStandaloneCluster.kill9(victim);
 
-    SweepTestSupport.CliRun run = sweep.get(300, TimeUnit.SECONDS);
+    SweepTestSupport.CliRun run = sweep.get(SWEEP_LIMIT_SECONDS, TimeUnit.SECONDS);
     assertEquals(SliceLab.EXIT_OK, run.exitCode(), run.stderr());
     assertEquals(6, run.json().get("ok"), run.stderr());
     List<Row> rows = okOnceEach(out, 6);
@@ -99,7 +101,7 @@ class ClusterFaultToleranceTest {
     long killedAt = System.currentTimeMillis();
     lost.kill9();
 
-    SweepTestSupport.CliRun run = sweep.get(300, TimeUnit.SECONDS);
+    SweepTestSupport.CliRun run = sweep.get(SWEEP_LIMIT_SECONDS, TimeUnit.SECONDS);
     assertEquals(SliceLab.EXIT_OK, run.exitCode(), run.stderr());
     List<Row> rows = okOnceEach(out, 6);
     List<Row> afterKill = rows.stream()
@@ -117,7 +119,7 @@ class ClusterFaultToleranceTest {
     Path grid = grid("crash", "fixed { method = head }, axes { seed = [1, 2, 3], "
         + "fault = [none, exit] }");
     String out = dir.resolve("crash").toString();
-    SweepTestSupport.CliRun run = start(grid, out).get(300, TimeUnit.SECONDS);
+    SweepTestSupport.CliRun run = start(grid, out).get(SWEEP_LIMIT_SECONDS, TimeUnit.SECONDS);
 
     assertEquals(SliceLab.EXIT_NOT_ALL_OK, run.exitCode(), run.stderr());
     Map<String, Object> json = run.json();
@@ -158,13 +160,13 @@ class ClusterFaultToleranceTest {
   /** Waits until the sweep has committed its first trial (or fails if it ended before). */
   private static void awaitFirstCommit(String out, CompletableFuture<SweepTestSupport.CliRun> sweep)
       throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SWEEP_LIMIT_SECONDS);
     while (!ResultStore.open(out).batches(ResultSchema.TRIALS).iterator().hasNext()) {
       if (sweep.isDone()) {
         fail("the sweep ended before a trial was committed:\n" + sweep.get().stderr());
       }
       if (System.nanoTime() > deadline) {
-        fail("no trial committed within 240 s");
+        fail("no trial committed within " + SWEEP_LIMIT_SECONDS + " s");
       }
       Thread.sleep(100);
     }
