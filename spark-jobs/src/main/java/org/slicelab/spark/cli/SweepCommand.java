@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
     description = {"Run every trial of a grid file on Spark (one task per trial) and append the "
         + "results to Parquet tables under --out (trials, curves, panels).",
         "A rerun skips trials already recorded (ok, or failed without --retry-failed). Prints "
-            + "one JSON line: {total, skipped, ran, ok, failed, diverged, timeout, seconds, "
-            + "out, ...}."},
+            + "one JSON line: {total, skipped, ran, ok, failed, diverged, timeout, crashed, "
+            + "all_ok, seconds, out, ...}."},
     exitCodeListHeading = "Exit status:%n", exitCodeList = {
         "0:every trial of the grid is ok (run now or recorded before)",
         SliceLab.HELP_EXIT_ERROR, SliceLab.HELP_EXIT_BAD_INPUT,
