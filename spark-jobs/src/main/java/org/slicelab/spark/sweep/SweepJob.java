@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -210,20 +211,20 @@ public final class SweepJob {
     Progress progress = new Progress(log, n, varying);
     AttemptCommitter committer = new AttemptCommitter(store, run,
         id -> planned.get(id).panels());
-    int received = 0;
+    Set<String> settled = new HashSet<>(); // trials committed or lost; a trial may finish twice
     try {
-      while (received < n) {
+      while (settled.size() < n) {
         Finished first = finished.poll(2, TimeUnit.SECONDS);
         if (first == null) {
           if (jsc.sc().isStopped()) {
-            throw new IllegalStateException("Spark stopped while " + (n - received)
+            throw new IllegalStateException("Spark stopped while " + (n - settled.size())
                 + " trial(s) were running; rerun the same command to resume");
           }
           continue;
         }
         List<Finished> batch = new ArrayList<>(List.of(first));
         finished.drainTo(batch);
-        received += batch.size();
+        batch.forEach(f -> settled.add(f.input().trialId()));
         List<TrialAttempt> attempts = new ArrayList<>();
         for (Finished f : batch) {
           if (f.attempt() == null) {
