@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +33,11 @@ import org.slicelab.spark.results.ResultTables;
  * Infrastructure failures during a sweep on a real standalone cluster
  * ({@link LocalStandaloneCluster}): two workers on two loopback hosts, one core each, so two
  * trials run at once on two nodes. Each test starts its own two workers and ends them.
+ *
+ * <p>Behind {@code -Plong}: every test starts fresh executor JVMs that load the backbone (the
+ * crash test four times over), well over a minute per test even on an idle 2-core machine.
  */
+@Tag("long")
 class ClusterFaultToleranceTest {
   /** Upper bound only: on a loaded 2-core machine executors take minutes to load the backbone. */
   private static final long SWEEP_LIMIT_SECONDS = 900;

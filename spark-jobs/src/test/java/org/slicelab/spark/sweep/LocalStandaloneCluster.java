@@ -199,7 +199,7 @@ final class LocalStandaloneCluster implements AutoCloseable {
   }
 
   private void waitForPort(int port, Process process, String name) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         fail(name + " exited:\n" + SweepTestSupport.tail(log(name), 30));
@@ -216,7 +216,7 @@ final class LocalStandaloneCluster implements AutoCloseable {
 
   private static void waitForLog(Path log, String text, Process process, String name)
       throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         fail(name + " exited:\n" + SweepTestSupport.tail(log, 30));
