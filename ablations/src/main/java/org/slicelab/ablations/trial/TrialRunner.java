@@ -57,6 +57,10 @@ public final class TrialRunner {
    * written there as safetensors + config.json.
    */
   public TrialResult run(TrialSpec spec, Device device, Path saveModel) {
+    if (spec.fault().equals("exit")) {
+      // a crash of the JVM as the trial starts, as a native fault or an OOM kill would end it
+      Runtime.getRuntime().halt(TrialSpec.FAULT_EXIT_CODE);
+    }
     Map<String, Object> metrics = new LinkedHashMap<>();
     Map<String, String> provenance = provenance(device);
     long start = System.nanoTime();

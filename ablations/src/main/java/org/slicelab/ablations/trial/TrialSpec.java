@@ -61,8 +61,13 @@ public final class TrialSpec implements Serializable {
   public static final List<String> INITS = List.of("pretrained", "random");
   /** Head treatments for SliceFine. */
   public static final List<String> HEADS = List.of("full", "slice");
-  /** Fault injection, for tests of the orchestrator only. */
-  public static final List<String> FAULTS = List.of("none", "throw", "nan", "sleep");
+  /**
+   * Fault injection, for tests of the orchestrator only: {@code exit} halts the JVM running the
+   * trial (exit code {@link #FAULT_EXIT_CODE}), as a native crash or an out-of-memory kill would.
+   */
+  public static final List<String> FAULTS = List.of("none", "throw", "nan", "sleep", "exit");
+  /** The exit code of a JVM halted by {@code fault = exit}. */
+  public static final int FAULT_EXIT_CODE = 86;
   /** Default SliceFine/LoRA targets: every encoder Linear. */
   public static final String DEFAULT_TARGETS =
       "attention.self.query,attention.self.key,attention.self.value,attention.output.dense,"

@@ -9,7 +9,12 @@ public enum TrialStatus {
   /** The training loss became NaN or infinite. */
   DIVERGED,
   /** The trial ran past its time limit. */
-  TIMEOUT;
+  TIMEOUT,
+  /**
+   * The process running the trial died every time it was attempted (native crash, out-of-memory
+   * kill); the row carries the cluster manager's exit cause. Recorded by the sweep driver.
+   */
+  CRASHED;
 
   /** Lower-case name as written to result tables. */
   public String label() {

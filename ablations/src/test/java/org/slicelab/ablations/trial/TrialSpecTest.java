@@ -23,6 +23,19 @@ class TrialSpecTest {
   }
 
   @Test
+  void exitFaultIsANewValueThatLeavesOtherIdsAlone() {
+    TrialSpec plain = TrialSpec.builder().method("head").build();
+    TrialSpec exits = plain.toBuilder().fault("exit").build();
+    assertEquals("exit", TrialSpec.fromJson(exits.toJson()).fault());
+    assertNotEquals(plain.trialId(), exits.trialId());
+    assertTrue(plain.toJson().contains("\"fault\":\"none\""), "a value, not a new field");
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+        () -> TrialSpec.builder().fault("segfault").build());
+    assertTrue(bad.getMessage().contains("'fault'") && bad.getMessage().contains("exit"),
+        bad.getMessage());
+  }
+
+  @Test
   void unknownKeysAndWrongTypesNameTheKey() {
     IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
         () -> TrialSpec.fromMap(Map.of("rnak", 4)));

@@ -69,6 +69,9 @@ public final class ConclusiveOptions {
     List<Map<String, Object>> sweeps = outcome.sweeps().stream().map(SweepSummary::toMap)
         .toList();
     line.put("sweeps", sweeps);
+    // the last look's sweep covers every trial so far (earlier ones are its skipped trials)
+    line.put("all_ok", outcome.sweeps().isEmpty()
+        || outcome.sweeps().get(outcome.sweeps().size() - 1).allOk());
     Map<String, Object> report = outcome.report().toMap();
     report.remove("command");
     line.put("report", report);

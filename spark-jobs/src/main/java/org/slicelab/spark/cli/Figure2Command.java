@@ -23,7 +23,11 @@ import picocli.CommandLine.Option;
     description = {"Reproduce SliceFine's Figure 2 (+ SIFT): sweep the grid into --out, then "
         + "write the report (tables, claims, figures, REPORT.md) under OUT/report.",
         "Resumable: a rerun skips trials already recorded and only rewrites the report. Prints "
-            + "one JSON line: {command, grid, out, sweep: {...}, report: {...}, seconds}."})
+            + "one JSON line: {command, grid, out, sweep: {...}, report: {...}, seconds}."},
+    exitCodeListHeading = "Exit status:%n", exitCodeList = {
+        "0:every trial of the grid is ok and the report is written",
+        SliceLab.HELP_EXIT_ERROR, SliceLab.HELP_EXIT_BAD_INPUT,
+        "3:the report is written, but some trials are not ok (see the JSON line)"})
 public final class Figure2Command implements Callable<Integer> {
   /** The default grid: one machine, one seed, about 15 minutes on 2 cores. */
   public static final String DEFAULT_GRID = "conf/grids/figure2-quick.conf";
@@ -51,8 +55,9 @@ public final class Figure2Command implements Callable<Integer> {
     SweepOptions sweepOptions = run.toSweepOptions(gridFile, outDir, false);
     conclusive.validate();
     if (conclusive.enabled) {
-      System.out.println(JsonLine.of(conclusive.run("figure2", sweepOptions, System.err)));
-      return 0;
+      Map<String, Object> line = conclusive.run("figure2", sweepOptions, System.err);
+      System.out.println(JsonLine.of(line));
+      return SweepCommand.exitCode(Boolean.TRUE.equals(line.get("all_ok")));
     }
     // The sweep runs its own Spark context (and stops it); the report then opens a session.
     SweepSummary sweep = SweepJob.run(sweepOptions, System.err);
@@ -72,7 +77,7 @@ public final class Figure2Command implements Callable<Integer> {
     line.put("report", reportMap);
     line.put("seconds", Math.round((System.nanoTime() - start) / 1e6) / 1000.0);
     System.out.println(JsonLine.of(line));
-    return 0;
+    return SweepCommand.exitCode(sweep.allOk());
   }
 
   /**

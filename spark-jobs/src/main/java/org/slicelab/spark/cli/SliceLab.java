@@ -7,12 +7,34 @@ import picocli.CommandLine.Command;
  * The {@code slicelab} command line: {@code trial}, {@code sweep}, {@code report},
  * {@code figure2} and {@code bench}. Logs go to stderr; every subcommand ends stdout with one
  * line of JSON. Runs under Spark's {@code SparkSubmit} (see {@code bin/slicelab}).
+ *
+ * <p>Exit status: {@link #EXIT_OK}, {@link #EXIT_ERROR}, {@link #EXIT_BAD_INPUT} and, for
+ * {@code sweep} and {@code figure2}, {@link #EXIT_NOT_ALL_OK}.
  */
 @Command(name = "slicelab", mixinStandardHelpOptions = true, version = "SliceLab 0.1.0",
     description = "Spark-orchestrated SliceFine / SIFT ablations on pretrained encoders.",
     subcommands = {TrialCommand.class, SweepCommand.class, BenchCommand.class, ReportCommand.class,
         Figure2Command.class})
 public final class SliceLab implements Runnable {
+
+  /** Exit status: the command did its work (for sweep and figure2: every trial is ok). */
+  public static final int EXIT_OK = 0;
+  /** Exit status: the command failed while running (Spark stopped, I/O error, a bug). */
+  public static final int EXIT_ERROR = 1;
+  /** Exit status: bad input (usage, option, grid or output directory), found before any work. */
+  public static final int EXIT_BAD_INPUT = 2;
+  /**
+   * Exit status of {@code sweep} and {@code figure2}: the sweep finished (and figure2 wrote its
+   * report), but some trial of the grid has no ok attempt (failed, diverged, timeout, crashed,
+   * or not recorded); the JSON line says which.
+   */
+  public static final int EXIT_NOT_ALL_OK = 3;
+  /** Help line of exit status 1 (sweep and figure2). */
+  static final String HELP_EXIT_ERROR = "1:the run failed (Spark stopped, I/O error); rerun the "
+      + "same command to resume";
+  /** Help line of exit status 2. */
+  static final String HELP_EXIT_BAD_INPUT = "2:bad input (option, grid file, output directory);"
+      + " nothing was run";
 
   @CommandLine.Spec
   private CommandLine.Model.CommandSpec spec;
@@ -35,7 +57,7 @@ public final class SliceLab implements Runnable {
       if (e instanceof IllegalArgumentException) {
         commandLine.getErr().println("error: " + e.getMessage());
         System.out.println(JsonLine.error(commandLine.getCommandName(), e.getMessage()));
-        return 2;
+        return EXIT_BAD_INPUT;
       }
       throw e;
     });

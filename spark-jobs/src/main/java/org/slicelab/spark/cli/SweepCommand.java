@@ -18,8 +18,12 @@ import picocli.CommandLine.Option;
     description = {"Run every trial of a grid file on Spark (one task per trial) and append the "
         + "results to Parquet tables under --out (trials, curves, panels).",
         "A rerun skips trials already recorded (ok, or failed without --retry-failed). Prints "
-            + "one JSON line: {total, skipped, ran, ok, failed, diverged, timeout, seconds, "
-            + "out, ...}."})
+            + "one JSON line: {total, skipped, ran, ok, failed, diverged, timeout, crashed, "
+            + "all_ok, seconds, out, ...}."},
+    exitCodeListHeading = "Exit status:%n", exitCodeList = {
+        "0:every trial of the grid is ok (run now or recorded before)",
+        SliceLab.HELP_EXIT_ERROR, SliceLab.HELP_EXIT_BAD_INPUT,
+        "3:finished, but some trials are not ok (see the JSON line)"})
 public final class SweepCommand implements Callable<Integer> {
 
   @Option(names = "--grid", required = true, paramLabel = "FILE",
@@ -43,9 +47,10 @@ public final class SweepCommand implements Callable<Integer> {
   public Integer call() {
     conclusive.validate();
     if (conclusive.enabled && !dryRun) {
-      System.out.println(JsonLine.of(conclusive.run("sweep", run.toSweepOptions(grid, out,
-          false), System.err)));
-      return 0;
+      Map<String, Object> line = conclusive.run("sweep", run.toSweepOptions(grid, out, false),
+          System.err);
+      System.out.println(JsonLine.of(line));
+      return exitCode(Boolean.TRUE.equals(line.get("all_ok")));
     }
     SweepSummary summary = SweepJob.run(run.toSweepOptions(grid, out, dryRun), System.err);
     if (dryRun) {
@@ -60,6 +65,11 @@ public final class SweepCommand implements Callable<Integer> {
     } else {
       System.out.println(JsonLine.of(summary.toMap()));
     }
-    return 0;
+    return dryRun ? SliceLab.EXIT_OK : exitCode(summary.allOk());
+  }
+
+  /** {@link SliceLab#EXIT_OK} when every trial is ok, else {@link SliceLab#EXIT_NOT_ALL_OK}. */
+  static int exitCode(boolean allOk) {
+    return allOk ? SliceLab.EXIT_OK : SliceLab.EXIT_NOT_ALL_OK;
   }
 }

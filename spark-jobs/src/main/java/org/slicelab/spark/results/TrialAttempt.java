@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.slicelab.ablations.trial.SplitPredictions;
 import org.slicelab.ablations.train.CurvePoint;
-import org.slicelab.ablations.trial.TrialResult;
 import org.slicelab.ablations.trial.TrialStatus;
 
 /**
@@ -18,7 +17,7 @@ import org.slicelab.ablations.trial.TrialStatus;
  * @param attemptId unique id of this attempt (UUID)
  * @param trialId the trial id
  * @param specJson canonical spec JSON
- * @param status {@link TrialStatus#label()}: ok, failed, diverged or timeout
+ * @param status {@link TrialStatus#label()}: ok, failed, diverged, timeout or crashed
  * @param error error text, null when ok
  * @param metrics metrics by snake_case name
  * @param curves per-step values
@@ -64,15 +63,24 @@ public record TrialAttempt(String attemptId, String trialId, String specJson, St
   }
 
   /**
-   * An attempt whose Spark task itself failed (lost executor, crashed JVM, cancelled job): no
-   * executor-side result exists, so the driver records one with status failed.
+   * An attempt recorded by the driver because the trial's Spark task itself failed (its
+   * executor died, or the task failed outside the trial): no executor-side result exists.
+   *
+   * @param status {@link TrialStatus#CRASHED} for a lost executor, else {@link TrialStatus#FAILED}
+   * @param error what Spark reported
+   * @param host host of the last attempt, or null
+   * @param executorId executor of the last attempt, or null
+   * @param sparkAttempt the last attempt's number, -1 when unknown
    */
-  public static TrialAttempt sparkFailure(String trialId, String specJson, Throwable error,
-      long startedMillis) {
-    return new TrialAttempt(newAttemptId(), trialId, specJson, TrialStatus.FAILED.label(),
-        "spark task failed (the trial's task or executor died; not a trial exception): "
-            + TrialResult.describe(error), Map.of(), List.of(), Map.of(), null, null, false, null,
-        startedMillis, System.currentTimeMillis(), 0, -1);
+  public static TrialAttempt recordedByDriver(String trialId, String specJson, TrialStatus status,
+      String error, String host, String executorId, int sparkAttempt, long startedMillis) {
+    Map<String, String> provenance = new LinkedHashMap<>();
+    if (host != null) {
+      provenance.put("host", host);
+    }
+    return new TrialAttempt(newAttemptId(), trialId, specJson, status.label(), error, Map.of(),
+        List.of(), provenance, null, null, false, executorId, startedMillis,
+        System.currentTimeMillis(), 0, sparkAttempt);
   }
 
   /** Whether the status is ok. */

@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,7 @@ import org.slicelab.spark.grid.Grid;
 import org.slicelab.spark.grid.GridLoader;
 import org.slicelab.spark.grid.Panel;
 import org.slicelab.spark.grid.PlannedTrial;
+import org.slicelab.spark.results.AttemptCommitter;
 import org.slicelab.spark.results.ResultStore;
 import org.slicelab.spark.results.RunInfo;
 import org.slicelab.spark.results.TrialAttempt;
@@ -52,19 +54,24 @@ import scala.util.Try;
  *   <li>The driver thread takes finished attempts off the queue as they arrive and commits them
  *       at once, batching whatever finished together, so each finished trial is on disk within
  *       a moment and a killed driver loses only trials still running. The results are written
- *       by the driver itself ({@link ResultStore}), never by a Spark job that would queue behind
- *       running trials for a task slot.
+ *       by the driver itself ({@link AttemptCommitter}: at most one attempt per trial, however
+ *       often it ran), never by a Spark job that would queue behind running trials for a task
+ *       slot.
  * </ol>
  *
- * <p>One job per trial also isolates failures: with {@code spark.task.maxFailures=1} (default
- * here) a trial whose task dies (executor crash, OOM kill) becomes a failed row and is not
- * retried, while the other trials go on. Trial exceptions never fail a task at all
- * ({@link TrialTask}); executor losses not caused by the task do not count as failures in Spark.
+ * <p>Fault tolerance: trial exceptions never fail a task ({@link TrialTask} turns them into
+ * rows), so a failed task means the infrastructure failed: a lost executor or worker, or a
+ * trial that kills its JVM. Spark retries such a task up to {@code spark.task.maxFailures}
+ * times (4 here), on another executor and, after two failures on one node, another node
+ * ({@code spark.excludeOnFailure}); one job per trial keeps the other trials running meanwhile.
+ * A trial whose task still fails is recorded once, as {@code crashed} with the executor's exit
+ * cause ({@link TaskFailure}), and the sweep goes on.
  */
 public final class SweepJob {
   /** Spark settings applied unless already set (spark-submit --conf or --conf). */
   public static final Map<String, String> SPARK_DEFAULTS = Map.of(
-      "spark.task.maxFailures", "1",
+      "spark.task.maxFailures", "4",
+      "spark.excludeOnFailure.enabled", "true",
       "spark.executorEnv.DJL_OFFLINE", "true",
       "spark.executorEnv.MALLOC_ARENA_MAX", "2",
       "spark.executorEnv.CUDA_DEVICE_ORDER", "PCI_BUS_ID",
@@ -107,8 +114,8 @@ public final class SweepJob {
         plan.skippedNotOk(), plan.skippedNotOk() > 0 ? ": --retry-failed reruns them" : "",
         plan.retried() > 0 ? "; retrying " + plan.retried() : "");
     if (options.dryRun()) {
-      return new SweepSummary(plan.total(), plan.skipped(), 0, 0, 0, 0, 0, seconds(start),
-          store.location(), grid.name(), 0, null);
+      return new SweepSummary(plan.total(), plan.skipped(), plan.skippedNotOk(), 0, 0, 0, 0, 0,
+          0, 0, seconds(start), store.location(), grid.name(), 0, null);
     }
 
     store.prepare();
@@ -120,8 +127,8 @@ public final class SweepJob {
     if (plan.toRun().isEmpty()) {
       store.finish();
       log.println("[sweep] nothing to run; results in " + store.location());
-      return new SweepSummary(plan.total(), plan.skipped(), 0, 0, 0, 0, 0, seconds(start),
-          store.location(), grid.name(), 0, sweepId);
+      return new SweepSummary(plan.total(), plan.skipped(), plan.skippedNotOk(), 0, 0, 0, 0, 0,
+          0, 0, seconds(start), store.location(), grid.name(), 0, sweepId);
     }
 
     double planSeconds = seconds(start);
@@ -135,14 +142,15 @@ public final class SweepJob {
           jsc.sc().applicationId(), store.location());
       long trialsStart = System.nanoTime();
       Counts counts = execute(jsc, options, grid, plan, store, run, log);
-      log.printf(java.util.Locale.ROOT, "[sweep] %d ran (%d ok, %d failed, %d diverged, %d timeout)"
-              + " in %.1f s: grid and plan %.1f s, Spark start %.1f s, trials %.1f s (sum of "
-              + "trial_seconds %.1f s, %d cores)%n", counts.ran, counts.ok,
-          counts.failed, counts.diverged, counts.timeout, seconds(start), planSeconds,
-          sparkSeconds, seconds(trialsStart), counts.trialSeconds,
+      log.printf(java.util.Locale.ROOT, "[sweep] %d ran (%d ok, %d failed, %d diverged, %d timeout,"
+              + " %d crashed) in %.1f s: grid and plan %.1f s, Spark start %.1f s, trials %.1f s "
+              + "(sum of trial_seconds %.1f s, %d cores)%n", counts.ran, counts.ok,
+          counts.failed, counts.diverged, counts.timeout, counts.crashed, seconds(start),
+          planSeconds, sparkSeconds, seconds(trialsStart), counts.trialSeconds,
           jsc.sc().defaultParallelism());
-      return new SweepSummary(plan.total(), plan.skipped(), counts.ran, counts.ok, counts.failed,
-          counts.diverged, counts.timeout, seconds(start), store.location(), grid.name(),
+      return new SweepSummary(plan.total(), plan.skipped(), plan.skippedNotOk(), counts.ran,
+          counts.ok, counts.failed, counts.diverged, counts.timeout, counts.crashed,
+          counts.notRecorded, seconds(start), store.location(), grid.name(),
           counts.trialSeconds, sweepId);
     } finally {
       if (context == null) {
@@ -159,6 +167,8 @@ public final class SweepJob {
     int failed;
     int diverged;
     int timeout;
+    int crashed;
+    int notRecorded;
     double trialSeconds;
 
     void add(TrialAttempt a) {
@@ -168,7 +178,7 @@ public final class SweepJob {
         case FAILED -> failed++;
         case DIVERGED -> diverged++;
         case TIMEOUT -> timeout++;
-        default -> throw new IllegalStateException(a.status());
+        case CRASHED -> crashed++;
       }
       double t = a.metric("trial_seconds");
       trialSeconds += Double.isNaN(t) ? 0 : t;
@@ -199,42 +209,40 @@ public final class SweepJob {
 
     Counts counts = new Counts();
     Progress progress = new Progress(log, n, varying);
-    int received = 0;
-    int lost = 0;
+    AttemptCommitter committer = new AttemptCommitter(store, run,
+        id -> planned.get(id).panels());
+    Set<String> settled = new HashSet<>(); // trials committed or lost; a trial may finish twice
     try {
-      while (received < n) {
+      while (settled.size() < n) {
         Finished first = finished.poll(2, TimeUnit.SECONDS);
         if (first == null) {
           if (jsc.sc().isStopped()) {
-            throw new IllegalStateException("Spark stopped while " + (n - received)
+            throw new IllegalStateException("Spark stopped while " + (n - settled.size())
                 + " trial(s) were running; rerun the same command to resume");
           }
           continue;
         }
         List<Finished> batch = new ArrayList<>(List.of(first));
         finished.drainTo(batch);
-        received += batch.size();
-        List<Map<String, Object>> trialRows = new ArrayList<>();
-        List<Map<String, Object>> curveRows = new ArrayList<>();
-        List<Map<String, Object>> predictionRows = new ArrayList<>();
+        batch.forEach(f -> settled.add(f.input().trialId()));
         List<TrialAttempt> attempts = new ArrayList<>();
         for (Finished f : batch) {
           if (f.attempt() == null) {
-            lost++;
+            counts.notRecorded++;
             log.println("[sweep] trial " + f.input().trialId().substring(0, 12) + " not recorded "
                 + "(its job ended without a result: " + f.lost() + "); a rerun will run it");
-            continue;
+          } else {
+            attempts.add(f.attempt());
           }
-          TrialAttempt a = f.attempt();
-          attempts.add(a);
-          trialRows.add(TrialRows.trial(a, run, planned.get(a.trialId()).panels()));
-          curveRows.addAll(TrialRows.curves(a));
-          predictionRows.addAll(TrialRows.predictions(a));
         }
-        store.append(trialRows, curveRows, predictionRows);
-        for (TrialAttempt a : attempts) {
+        AttemptCommitter.Outcome outcome = committer.commit(attempts);
+        for (TrialAttempt a : outcome.committed()) {
           counts.add(a);
           progress.finished(a, planned.get(a.trialId()).spec().toMap());
+        }
+        for (TrialAttempt a : outcome.duplicates()) {
+          log.println("[sweep] trial " + a.trialId().substring(0, 12) + " finished again ("
+              + a.status() + " on executor " + a.executorId() + "); already committed, ignored");
         }
       }
     } catch (InterruptedException e) {
@@ -245,8 +253,9 @@ public final class SweepJob {
       jsc.sc().cancelJobGroup(group);
       throw e;
     }
-    if (lost > 0) {
-      log.println("[sweep] " + lost + " trial(s) were not recorded; rerun to run them");
+    if (counts.notRecorded > 0) {
+      log.println("[sweep] " + counts.notRecorded + " trial(s) were not recorded; rerun to run "
+          + "them");
     }
     return counts;
   }
@@ -283,9 +292,12 @@ public final class SweepJob {
           finished.add(new Finished(input, outcome.get(), null));
         } else {
           Throwable error = outcome.failed().get();
-          if (isTaskFailure(error) && !jsc.sc().isStopped()) {
-            finished.add(new Finished(input, TrialAttempt.sparkFailure(input.trialId(),
-                input.specJson(), error, submitted), null));
+          TaskFailure failure = TaskFailure.of(error);
+          if (failure != null && !jsc.sc().isStopped()) {
+            finished.add(new Finished(input, TrialAttempt.recordedByDriver(input.trialId(),
+                input.specJson(), failure.executorLost() ? TrialStatus.CRASHED
+                    : TrialStatus.FAILED, failure.describe(), failure.host(),
+                failure.executorId(), failure.attempts() - 1, submitted), null));
           } else {
             finished.add(new Finished(input, null, error));
           }
@@ -293,17 +305,6 @@ public final class SweepJob {
         return BoxedUnit.UNIT;
       }
     }, ExecutionContext$.MODULE$.fromExecutor(Runnable::run));
-  }
-
-  /**
-   * Whether a job failed because its task failed (recorded as a failed attempt), rather than
-   * because the job was cancelled or Spark shut down (the trial was in flight: not recorded, so
-   * a rerun runs it).
-   */
-  static boolean isTaskFailure(Throwable error) {
-    String message = String.valueOf(error.getMessage());
-    return message.contains("Job aborted due to stage failure")
-        && !message.contains("cancelled") && !message.contains("SparkContext was shut down");
   }
 
   private static void recordPanels(ResultStore store, Grid grid, RunInfo run) {

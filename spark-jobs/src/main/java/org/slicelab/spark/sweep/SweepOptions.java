@@ -12,8 +12,8 @@ import java.util.Map;
  * @param master Spark master URL, or null for {@code spark.master} (set by spark-submit) or
  *     {@code local[*]}
  * @param trialTimeoutSeconds per-trial limit, 0 = none
- * @param retryFailed also rerun trials whose recorded attempts are all failed, diverged or
- *     timeout
+ * @param retryFailed also rerun trials whose recorded attempts are all failed, diverged,
+ *     timeout or crashed
  * @param dryRun print the plan and exit without starting Spark or writing
  * @param allowCpuFallback run on CPU when a GPU is assigned but the engine sees none
  * @param torchThreads torch intra-op threads per trial, 0 = the task's CPUs

@@ -11,8 +11,8 @@ import org.slicelab.spark.grid.PlannedTrial;
  * Which of a grid's trials to run, given what the output directory already holds.
  *
  * <p>A trial with an {@code ok} attempt is always skipped. A trial whose attempts all ended
- * failed, diverged or timeout is skipped too (a configuration error would only fail again),
- * unless {@code --retry-failed}. A trial without attempts (new, or in flight when a driver died)
+ * failed, diverged, timeout or crashed is skipped too (a configuration error would only fail
+ * again), unless {@code --retry-failed}. A trial without attempts (new, or in flight when a driver died)
  * runs.
  *
  * @param total distinct trials in the grid

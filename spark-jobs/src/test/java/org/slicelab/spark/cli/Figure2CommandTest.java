@@ -27,7 +27,8 @@ class Figure2CommandTest {
   void figure2SweepsThenReportsEverything() throws Exception {
     TinyFigure2.Run run = TinyFigure2.get();
     CliRun first = run.first();
-    assertEquals(0, first.exitCode(), first.stderr());
+    assertEquals(SliceLab.EXIT_NOT_ALL_OK, first.exitCode(), "the injected fault is not ok: "
+        + first.stderr());
     Map<String, Object> json = first.json();
     assertEquals("figure2", json.get("command"));
     assertEquals("figure2-tiny", json.get("grid"));
@@ -74,8 +75,11 @@ class Figure2CommandTest {
     Files.delete(md);
     CliRun again = SweepTestSupport.cli("figure2", "--grid", run.grid().toString(),
         "--out", run.out().toString(), "--master", "local[2]");
-    assertEquals(0, again.exitCode(), again.stderr());
+    assertEquals(SliceLab.EXIT_NOT_ALL_OK, again.exitCode(), "the failed trial is still not ok: "
+        + again.stderr());
     Map<String, Object> sweep = map(again.json(), "sweep");
+    assertEquals(1, sweep.get("skipped_not_ok"), sweep.toString());
+    assertEquals(false, sweep.get("all_ok"));
     assertEquals(0, sweep.get("ran"), sweep.toString());
     assertEquals(TinyFigure2.TRIALS, sweep.get("skipped"));
     assertTrue(Files.exists(md), "report rewritten");

@@ -16,6 +16,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slicelab.spark.cli.SliceLab;
 import org.slicelab.spark.results.ResultSchema;
 import org.slicelab.spark.results.ResultTables;
 
@@ -39,7 +40,9 @@ class LocalSweepTest {
     assertEquals(0, summary.get("skipped"));
     assertEquals(0, summary.get("failed"));
     assertTrue(summary.keySet().containsAll(List.of("total", "skipped", "ran", "ok", "failed",
-        "diverged", "timeout", "seconds", "out")), summary.toString());
+        "diverged", "timeout", "crashed", "not_recorded", "all_ok", "seconds", "out")),
+        summary.toString());
+    assertEquals(true, summary.get("all_ok"));
     long progressLines = run.stderr().lines().filter(l -> l.matches("\\[sweep] \\d/4 ok .*ETA.*"))
         .count();
     assertEquals(4, progressLines, run.stderr());
@@ -123,7 +126,9 @@ class LocalSweepTest {
     String out = dir.resolve("faults").toString();
     SweepTestSupport.CliRun run = SweepTestSupport.cli("sweep", "--grid", grid.toString(),
         "--out", out, "--master", "local[2]", "--trial-timeout", "25");
-    assertEquals(0, run.exitCode(), run.stderr());
+    assertEquals(SliceLab.EXIT_NOT_ALL_OK, run.exitCode(), "3 of 4 trials are not ok: "
+        + run.stderr());
+    assertEquals(false, run.json().get("all_ok"));
     Map<String, Object> s = run.json();
     assertEquals(List.of(4, 1, 1, 1, 1), List.of(s.get("ran"), s.get("ok"), s.get("failed"),
         s.get("diverged"), s.get("timeout")), s.toString());
