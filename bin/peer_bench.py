@@ -22,6 +22,7 @@ Two ways to run:
 """
 import argparse
 import json
+import os
 import re
 import resource
 import statistics
@@ -140,7 +141,8 @@ def step(built, data):
 
 def versions():
     return {"python": sys.version.split()[0], "torch": torch.__version__,
-            "transformers": transformers.__version__, "peft": peft.__version__}
+            "transformers": transformers.__version__, "peft": peft.__version__,
+            "malloc": os.environ.get("LD_PRELOAD") or "glibc (default)"}
 
 
 def serve(models, data):

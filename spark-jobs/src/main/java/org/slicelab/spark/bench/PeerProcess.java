@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  * rounds. Protocol: the child prints one JSON line {@code {"ready": true, "versions": ...}}, then
  * answers each request line {@code {"method": M, "threads": T, "batch": B}} with one JSON line of
  * step timings; an empty line ends it. Only methods the peer has an equivalent of take part.
+ * The child gets SliceLab's environment minus its allocator settings (see
+ * {@link #isAllocatorSetting}).
  */
 public final class PeerProcess implements AutoCloseable {
   private static final Pattern SUPPORTED =
@@ -48,6 +50,16 @@ public final class PeerProcess implements AutoCloseable {
    */
   public record Step(double stepMs, double forwardMs, double backwardMs, double optimizerMs,
       long minorFaults, double systemCpuMs, double userCpuMs) {
+  }
+
+  /**
+   * Whether an environment variable tunes or replaces the C allocator ({@code LD_PRELOAD},
+   * {@code MALLOC_*} of glibc and jemalloc, {@code TCMALLOC_*}, {@code GLIBC_TUNABLES}). SliceLab's launcher sets these for itself; the
+   * peer does not inherit them, so it runs with the allocator a Python user gets by default.
+   */
+  static boolean isAllocatorSetting(String name) {
+    return name.equals("LD_PRELOAD") || name.startsWith("MALLOC_")
+        || name.startsWith("TCMALLOC_") || name.equals("GLIBC_TUNABLES");
   }
 
   /** Whether the peer has an equivalent of this bench method label. */
@@ -76,8 +88,10 @@ public final class PeerProcess implements AutoCloseable {
     List<String> cmd = new ArrayList<>(List.of(command.toString(), "--serve", "--methods",
         String.join(",", methods), "--batch-size", Integer.toString(batchSize), "--max-len",
         Integer.toString(maxLen)));
+    ProcessBuilder builder = new ProcessBuilder(cmd).redirectError(log.toFile());
+    builder.environment().keySet().removeIf(PeerProcess::isAllocatorSetting);
     try {
-      process = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+      process = builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the peer " + command, e);
     }

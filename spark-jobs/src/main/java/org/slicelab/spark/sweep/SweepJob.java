@@ -332,6 +332,12 @@ public final class SweepJob {
     }
     options.sparkConf().forEach(conf::set);
     SPARK_DEFAULTS.forEach(conf::setIfMissing);
+    // the allocator bin/slicelab preloaded into the driver (SLICELAB_MALLOC), for executors too;
+    // a node without that file warns once per JVM and runs with its default allocator
+    String preload = System.getenv("LD_PRELOAD");
+    if (preload != null && !preload.isBlank()) {
+      conf.setIfMissing("spark.executorEnv.LD_PRELOAD", preload);
+    }
     return conf;
   }
 
