@@ -119,7 +119,8 @@ public final class SpeedupPrototype {
       JniUtils.setNumThreads(Integer.parseInt(args[1]));
     }
     Autograd.setRecording(false);
-    BenchData data = BenchData.load(16, 128, 4, BenchRunner.DATA_SEED);
+    BenchData data = BenchData.load(org.slicelab.ablations.backbone.Backbones.DEFAULT, 16, 128, 4,
+        BenchRunner.DATA_SEED);
     NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
 
     Map<String, Object[]> variants = new LinkedHashMap<>();
