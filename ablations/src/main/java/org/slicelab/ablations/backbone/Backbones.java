@@ -6,12 +6,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slicelab.ablations.cache.CacheDirs;
 
 /**
  * Finds a {@link Backbone} by the value of the trial option {@code backbone}: a built-in name
  * (an alias is normalised to its canonical name) or the location of a Hugging Face checkpoint
- * directory (any value containing {@code /}: a path, or a {@code file:} URI). Each backbone is
- * created once per JVM and shared, so its weights are read once per executor.
+ * directory (any value containing {@code /}: a path, a {@code file:} URI, or a URI on shared
+ * storage such as {@code hdfs://nn/models/my-bert}, copied once per machine by a
+ * {@link RemoteCheckpoints} into the cache). Each backbone is created once per JVM and shared,
+ * so its weights are read once per executor.
  */
 public final class Backbones {
   /** Today's default: all-MiniLM-L6-v2 (6 layers). */
@@ -94,10 +97,65 @@ public final class Backbones {
       return Path.of(java.net.URI.create(value));
     }
     if (value.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
-      throw new IllegalArgumentException("trial option 'backbone' = '" + value + "': only local "
-          + "paths and file: URIs are read directly; mount the shared storage on every executor "
-          + "(NFS, or a FUSE mount of HDFS/S3) and give that path");
+      return remoteCopy(value);
     }
     return Path.of(value);
+  }
+
+  /**
+   * A local copy of a checkpoint on shared storage: {@code SLICELAB_CACHE/checkpoints/<SHA-256
+   * of the URI>}, made once per machine (copied into a temporary directory, then renamed into
+   * place, so a concurrent or interrupted copy is never read).
+   */
+  private static Path remoteCopy(String value) {
+    java.net.URI uri = java.net.URI.create(value);
+    String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+    RemoteCheckpoints reader = null;
+    for (RemoteCheckpoints r : java.util.ServiceLoader.load(RemoteCheckpoints.class)) {
+      if (r.handles(scheme)) {
+        reader = r;
+        break;
+      }
+    }
+    if (reader == null) {
+      throw new IllegalArgumentException("trial option 'backbone' = '" + value + "': no reader "
+          + "for '" + scheme + "://' URIs on the classpath (the Spark jobs read any Hadoop "
+          + "FileSystem URI); alternatively mount the storage and give the local path");
+    }
+    Path cache = CacheDirs.dir("checkpoints");
+    Path target = cache.resolve(org.apache.commons.codec.digest.DigestUtils.sha256Hex(value));
+    if (java.nio.file.Files.isRegularFile(target.resolve(CheckpointBackbone.CONFIG))) {
+      return target;
+    }
+    Path partial = null;
+    try {
+      partial = java.nio.file.Files.createTempDirectory(cache, "partial-");
+      reader.copy(uri, partial);
+      try {
+        java.nio.file.Files.move(partial, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      } catch (java.nio.file.FileAlreadyExistsException
+          | java.nio.file.DirectoryNotEmptyException raced) {
+        // another task of this machine finished the same copy first
+      }
+      return target;
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("trial option 'backbone' = '" + value + "': cannot "
+          + "copy the checkpoint to " + cache + ": " + e.getMessage(), e);
+    } finally {
+      deleteQuietly(partial);
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    if (dir == null || !java.nio.file.Files.exists(dir)) {
+      return;
+    }
+    try (var walk = java.nio.file.Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        java.nio.file.Files.deleteIfExists(p);
+      }
+    } catch (java.io.IOException ignored) {
+      // a leftover partial directory is harmless: it is never read
+    }
   }
 }
