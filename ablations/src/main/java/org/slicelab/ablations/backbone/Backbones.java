@@ -1,11 +1,21 @@
 package org.slicelab.ablations.backbone;
 
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.commons.codec.digest.DigestUtils;
 import org.slicelab.ablations.cache.CacheDirs;
 
 /**
@@ -94,7 +104,7 @@ public final class Backbones {
 
   private static Path location(String value) {
     if (value.startsWith("file:")) {
-      return Path.of(java.net.URI.create(value));
+      return Path.of(URI.create(value));
     }
     if (value.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
       return remoteCopy(value);
@@ -108,10 +118,10 @@ public final class Backbones {
    * place, so a concurrent or interrupted copy is never read).
    */
   private static Path remoteCopy(String value) {
-    java.net.URI uri = java.net.URI.create(value);
-    String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+    URI uri = URI.create(value);
+    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
     RemoteCheckpoints reader = null;
-    for (RemoteCheckpoints r : java.util.ServiceLoader.load(RemoteCheckpoints.class)) {
+    for (RemoteCheckpoints r : ServiceLoader.load(RemoteCheckpoints.class)) {
       if (r.handles(scheme)) {
         reader = r;
         break;
@@ -123,22 +133,21 @@ public final class Backbones {
           + "FileSystem URI); alternatively mount the storage and give the local path");
     }
     Path cache = CacheDirs.dir("checkpoints");
-    Path target = cache.resolve(org.apache.commons.codec.digest.DigestUtils.sha256Hex(value));
-    if (java.nio.file.Files.isRegularFile(target.resolve(CheckpointBackbone.CONFIG))) {
+    Path target = cache.resolve(DigestUtils.sha256Hex(value));
+    if (Files.isRegularFile(target.resolve(CheckpointBackbone.CONFIG))) {
       return target;
     }
     Path partial = null;
     try {
-      partial = java.nio.file.Files.createTempDirectory(cache, "partial-");
+      partial = Files.createTempDirectory(cache, "partial-");
       reader.copy(uri, partial);
       try {
-        java.nio.file.Files.move(partial, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      } catch (java.nio.file.FileAlreadyExistsException
-          | java.nio.file.DirectoryNotEmptyException raced) {
+        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
         // another task of this machine finished the same copy first
       }
       return target;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalArgumentException("trial option 'backbone' = '" + value + "': cannot "
           + "copy the checkpoint to " + cache + ": " + e.getMessage(), e);
     } finally {
@@ -147,14 +156,14 @@ public final class Backbones {
   }
 
   private static void deleteQuietly(Path dir) {
-    if (dir == null || !java.nio.file.Files.exists(dir)) {
+    if (dir == null || !Files.exists(dir)) {
       return;
     }
-    try (var walk = java.nio.file.Files.walk(dir)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        java.nio.file.Files.deleteIfExists(p);
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
       }
-    } catch (java.io.IOException ignored) {
+    } catch (IOException ignored) {
       // a leftover partial directory is harmless: it is never read
     }
   }
