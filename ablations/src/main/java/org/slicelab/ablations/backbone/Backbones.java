@@ -99,7 +99,18 @@ public final class Backbones {
     if (builtIn != null) {
       return builtIn;
     }
-    return CHECKPOINTS.computeIfAbsent(name, k -> new CheckpointBackbone(name, location(name)));
+    return CHECKPOINTS.computeIfAbsent(name, k -> {
+      try {
+        return new CheckpointBackbone(name, location(name));
+      } catch (IllegalArgumentException e) {
+        if (e.getMessage() != null && e.getMessage().startsWith("trial option")) {
+          throw e;
+        }
+        // name the option, so that a grid error points at the axis entry
+        throw new IllegalArgumentException("trial option 'backbone' = '" + value
+            + "' is invalid: " + e.getMessage(), e);
+      }
+    });
   }
 
   private static Path location(String value) {

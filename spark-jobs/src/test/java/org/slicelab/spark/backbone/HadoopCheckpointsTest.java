@@ -22,14 +22,15 @@ import org.slicelab.ablations.cache.CacheDirs;
 
 /**
  * A backbone given as a Hadoop URI: copied once into the cache through Hadoop's FileSystem and
- * loaded with the same weights as the directory itself. The URI is a viewfs mount (test
- * {@code core-site.xml}) of the ablations module's tiny BERT fixture, so no cluster is needed;
- * hdfs:// or s3a:// take the same path.
+ * loaded with the same weights as the directory itself. The URI names the ablations module's
+ * tiny BERT fixture under a test scheme that Hadoop maps to the local disk
+ * ({@link LocalTestFileSystem}, test {@code core-site.xml}), so no cluster is needed; hdfs:// or
+ * s3a:// take the same path.
  */
 class HadoopCheckpointsTest {
   private static final Path TINY = Path.of("../ablations/src/test/resources/checkpoints/tiny-bert")
       .toAbsolutePath().normalize();
-  private static final String URI_TINY = "viewfs://slicelab-test/checkpoints/tiny-bert";
+  private static final String URI_TINY = LocalTestFileSystem.SCHEME + "://" + TINY;
 
   @TempDir
   Path cache;
@@ -43,7 +44,7 @@ class HadoopCheckpointsTest {
   void schemesHadoopKnowsAreHandledExceptPlainFiles() {
     HadoopCheckpoints h = new HadoopCheckpoints();
     assertTrue(h.handles("hdfs"));
-    assertTrue(h.handles("viewfs"));
+    assertTrue(h.handles(LocalTestFileSystem.SCHEME));
     assertFalse(h.handles("file"), "file: URIs are read directly");
     assertFalse(h.handles("nosuchfs"));
   }

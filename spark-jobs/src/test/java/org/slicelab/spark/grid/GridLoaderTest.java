@@ -161,7 +161,8 @@ class GridLoaderTest {
         "e5-small", "checkpoint directory");
     GridException missing = fails("name = g\npanels { p { axes { backbone = [\""
         + dir.resolve("no-such-checkpoint") + "\"] } } }\n");
-    assertMessage(missing, "key 'panels.p.axes.backbone[0]'", "config.json");
+    assertMessage(missing, "key 'panels.p.axes.backbone[0]'", "no-such-checkpoint",
+        "is not a directory");
     GridException dataset = fails("name = g\npanels { p { axes { dataset = "
         + "[spam-assassin, imdb] } } }\n");
     assertMessage(dataset, "key 'panels.p.axes.dataset[1]'", "'imdb'", "sentiment-sentences",
