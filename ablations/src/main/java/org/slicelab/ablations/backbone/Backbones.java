@@ -1,17 +1,30 @@
 package org.slicelab.ablations.backbone;
 
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.commons.codec.digest.DigestUtils;
+import org.slicelab.ablations.cache.CacheDirs;
 
 /**
  * Finds a {@link Backbone} by the value of the trial option {@code backbone}: a built-in name
  * (an alias is normalised to its canonical name) or the location of a Hugging Face checkpoint
- * directory (any value containing {@code /}: a path, or a {@code file:} URI). Each backbone is
- * created once per JVM and shared, so its weights are read once per executor.
+ * directory (any value containing {@code /}: a path, a {@code file:} URI, or a URI on shared
+ * storage such as {@code hdfs://nn/models/my-bert}, copied once per machine by a
+ * {@link RemoteCheckpoints} into the cache). Each backbone is created once per JVM and shared,
+ * so its weights are read once per executor.
  */
 public final class Backbones {
   /** Today's default: all-MiniLM-L6-v2 (6 layers). */
@@ -86,18 +99,83 @@ public final class Backbones {
     if (builtIn != null) {
       return builtIn;
     }
-    return CHECKPOINTS.computeIfAbsent(name, k -> new CheckpointBackbone(name, location(name)));
+    return CHECKPOINTS.computeIfAbsent(name, k -> {
+      try {
+        return new CheckpointBackbone(name, location(name));
+      } catch (IllegalArgumentException e) {
+        if (e.getMessage() != null && e.getMessage().startsWith("trial option")) {
+          throw e;
+        }
+        // name the option, so that a grid error points at the axis entry
+        throw new IllegalArgumentException("trial option 'backbone' = '" + value
+            + "' is invalid: " + e.getMessage(), e);
+      }
+    });
   }
 
   private static Path location(String value) {
     if (value.startsWith("file:")) {
-      return Path.of(java.net.URI.create(value));
+      return Path.of(URI.create(value));
     }
     if (value.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
-      throw new IllegalArgumentException("trial option 'backbone' = '" + value + "': only local "
-          + "paths and file: URIs are read directly; mount the shared storage on every executor "
-          + "(NFS, or a FUSE mount of HDFS/S3) and give that path");
+      return remoteCopy(value);
     }
     return Path.of(value);
+  }
+
+  /**
+   * A local copy of a checkpoint on shared storage: {@code SLICELAB_CACHE/checkpoints/<SHA-256
+   * of the URI>}, made once per machine (copied into a temporary directory, then renamed into
+   * place, so a concurrent or interrupted copy is never read).
+   */
+  private static Path remoteCopy(String value) {
+    URI uri = URI.create(value);
+    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+    RemoteCheckpoints reader = null;
+    for (RemoteCheckpoints r : ServiceLoader.load(RemoteCheckpoints.class)) {
+      if (r.handles(scheme)) {
+        reader = r;
+        break;
+      }
+    }
+    if (reader == null) {
+      throw new IllegalArgumentException("trial option 'backbone' = '" + value + "': no reader "
+          + "for '" + scheme + "://' URIs on the classpath (the Spark jobs read any Hadoop "
+          + "FileSystem URI); alternatively mount the storage and give the local path");
+    }
+    Path cache = CacheDirs.dir("checkpoints");
+    Path target = cache.resolve(DigestUtils.sha256Hex(value));
+    if (Files.isRegularFile(target.resolve(CheckpointBackbone.CONFIG))) {
+      return target;
+    }
+    Path partial = null;
+    try {
+      partial = Files.createTempDirectory(cache, "partial-");
+      reader.copy(uri, partial);
+      try {
+        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
+        // another task of this machine finished the same copy first
+      }
+      return target;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("trial option 'backbone' = '" + value + "': cannot "
+          + "copy the checkpoint to " + cache + ": " + e.getMessage(), e);
+    } finally {
+      deleteQuietly(partial);
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException ignored) {
+      // a leftover partial directory is harmless: it is never read
+    }
   }
 }

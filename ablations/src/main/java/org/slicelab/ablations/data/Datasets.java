@@ -52,7 +52,17 @@ public final class Datasets {
   /** The data set for a {@code dataset} value, read on first use. */
   public static Dataset get(String value) {
     String name = canonical(value);
-    return CACHE.computeIfAbsent(name, Datasets::create);
+    return CACHE.computeIfAbsent(name, k -> {
+      try {
+        return create(k);
+      } catch (IllegalArgumentException e) {
+        if (e.getMessage() != null && e.getMessage().startsWith("trial option")) {
+          throw e;
+        }
+        // name the option, so that a grid error points at the axis entry
+        throw DatasetOptions.invalid(value, e.getMessage());
+      }
+    });
   }
 
   private static Dataset create(String name) {

@@ -1,6 +1,9 @@
 package org.slicelab.ablations.trial;
 
 import java.util.Map;
+import org.slicelab.ablations.backbone.Backbones;
+import org.slicelab.ablations.data.Datasets;
+import org.slicelab.ablations.data.TableDataset;
 import org.slicelab.ablations.method.Methods;
 
 /** One-line help for every {@link TrialSpec} option (command line and docs). */
@@ -10,9 +13,15 @@ public final class TrialOptionDocs {
 
   private static final Map<String, String> HELP = Map.ofEntries(
       Map.entry("method", "fine-tuning method: " + TrialSpec.METHODS),
-      Map.entry("backbone", "pretrained backbone"),
+      Map.entry("backbone", "pretrained backbone: " + String.join(", ",
+          Backbones.builtInNames()) + ", or a Hugging Face BERT/RoBERTa checkpoint directory "
+          + "(a path or file: URI holding config.json, model.safetensors or a sharded index, "
+          + "tokenizer.json)"),
       Map.entry("init", "encoder initialisation: pretrained, or random (control)"),
-      Map.entry("dataset", "labelled data set"),
+      Map.entry("dataset", "labelled data set: " + String.join(", ", Datasets.builtInNames())
+          + " (options ?train=SOURCES&test=SOURCES, sources amazon, imdb, yelp), or a "
+          + "CSV/TSV/JSONL/Parquet file or directory with options ?" + String.join("=..&",
+          TableDataset.OPTIONS) + "=.. (columns; given splits from train.*/test.* files)"),
       Map.entry("train_size", "training examples (stratified subsample, drawn with --seed)"),
       Map.entry("val_size", "validation examples (drawn with --data-seed)"),
       Map.entry("test_size", "test examples (drawn with --data-seed)"),

@@ -3,6 +3,7 @@ package org.slicelab.spark.bench;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.util.Map;
+import org.slicelab.ablations.backbone.Backbone;
 import org.slicelab.ablations.backbone.FloatTensor;
 import org.slicelab.ablations.backbone.TextClassifier;
 import org.slicelab.ablations.method.FineTuningMethod;
@@ -16,7 +17,7 @@ import org.slicelab.ablations.train.TrainingStep;
 import org.slicelab.ablations.trial.TrialResources;
 
 /**
- * One method's live training state: its own classifier (from the shared pretrained weights),
+ * One method's live training state: its own classifier (from its backbone's shared weights),
  * the attached method and its {@link TrainingStep} (the step trials run, with AdamW), in its own
  * NDManager. {@link #step} runs one real training step and returns its phase times. All calls
  * must come from one thread.
@@ -38,13 +39,13 @@ public final class BenchCase implements AutoCloseable {
     this.method = method;
     Autograd.ensureEngine();
     Autograd.setRecording(false);
-    TrialResources resources = TrialResources.shared();
-    Map<String, FloatTensor> weights = resources.pretrainedWeights();
+    Backbone backbone = TrialResources.shared().backbone(method.spec().backbone());
+    Map<String, FloatTensor> weights = backbone.weights();
     manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-    model = TextClassifier.create(manager, resources.config(), weights, 2, method.spec().seed());
+    model = TextClassifier.create(manager, backbone.config(), weights, 2, method.spec().seed());
     tuning = Methods.create(method.spec());
     tuning.attach(model, new MethodContext(method.spec(), manager, new SelectionData(
-        resources.config(), weights, probeBatch, "bench")));
+        backbone.config(), weights, probeBatch, "bench")));
     lr = method.spec().effectiveLr();
     trainingStep = new TrainingStep(model, tuning, manager, method.spec().weightDecay(),
         method.spec().gradClip());

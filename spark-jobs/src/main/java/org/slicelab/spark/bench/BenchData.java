@@ -31,10 +31,14 @@ public record BenchData(List<EncodedDataset> batches, int effectiveLen, int full
   /** Training texts tokenized for the benchmark (a fixed pool, so every process agrees). */
   public static final int POOL = 256;
 
-  /** Builds {@code count} batches of {@code batchSize} texts at {@code maxLen} (seeded). */
-  public static BenchData load(int batchSize, int maxLen, int count, long seed) {
-    TrialSpec spec = TrialSpec.builder().trainSize(POOL).valSize(16).testSize(16)
-        .maxLen(maxLen).batchSize(batchSize).build();
+  /**
+   * Builds {@code count} batches of {@code batchSize} texts at {@code maxLen} (seeded), tokenized
+   * by {@code backbone}'s tokenizer.
+   */
+  public static BenchData load(String backbone, int batchSize, int maxLen, int count,
+      long seed) {
+    TrialSpec spec = TrialSpec.builder().backbone(backbone).trainSize(POOL).valSize(16)
+        .testSize(16).maxLen(maxLen).batchSize(batchSize).build();
     EncodedDataset pool = TrialResources.shared().taskData(spec).train();
     return select(pool, batchSize, count, seed);
   }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slicelab.ablations.backbone.Backbones;
 import org.slicelab.ablations.trial.TrialSpec;
 
 /**
@@ -11,7 +12,7 @@ import org.slicelab.ablations.trial.TrialSpec;
  * {@code slicefine_r<rank>_<row|column>}, {@code sift_<percent>pct} (e.g. {@code sift_1pct},
  * {@code sift_0.8pct}) or {@code lora_r<rank>}. Every other trial option keeps its default
  * (all encoder Linears targeted, static slice at position 0, head trained fully, no weight decay,
- * gradient clipping 1.0) except the learning rate ({@link #BENCH_LR}).
+ * gradient clipping 1.0) except the learning rate ({@link #BENCH_LR}) and the backbone.
  *
  * @param label the name used in tables and ratios
  * @param spec the trial spec the method is built from
@@ -34,9 +35,18 @@ public record BenchMethod(String label, TrialSpec spec) {
       "slicefine_r1_column", "slicefine_r5_column", "slicefine_r8_column",
       "sift_1pct", "lora_r8");
 
-  /** Parses a label (see the class comment) into a spec with batch and length applied. */
+  /** Parses a label on the default backbone (see {@link #parse(String, int, int, String)}). */
   public static BenchMethod parse(String label, int batchSize, int maxLen) {
-    TrialSpec.Builder b = TrialSpec.builder().batchSize(batchSize).maxLen(maxLen).lr(BENCH_LR);
+    return parse(label, batchSize, maxLen, Backbones.DEFAULT);
+  }
+
+  /**
+   * Parses a label (see the class comment) into a spec with batch, length and backbone (a
+   * {@code backbone} option value) applied.
+   */
+  public static BenchMethod parse(String label, int batchSize, int maxLen, String backbone) {
+    TrialSpec.Builder b = TrialSpec.builder().batchSize(batchSize).maxLen(maxLen).lr(BENCH_LR)
+        .backbone(backbone);
     String l = label.trim();
     Matcher m;
     if (l.equals("head") || l.equals("full")) {
@@ -54,14 +64,20 @@ public record BenchMethod(String label, TrialSpec spec) {
     return new BenchMethod(l, b.build());
   }
 
-  /** Parses a comma-separated list (duplicates rejected). */
+  /** Parses a comma-separated list on the default backbone (duplicates rejected). */
   public static List<BenchMethod> parseList(String labels, int batchSize, int maxLen) {
+    return parseList(labels, batchSize, maxLen, Backbones.DEFAULT);
+  }
+
+  /** Parses a comma-separated list on {@code backbone} (duplicates rejected). */
+  public static List<BenchMethod> parseList(String labels, int batchSize, int maxLen,
+      String backbone) {
     List<BenchMethod> out = new ArrayList<>();
     for (String label : labels.split(",")) {
       if (label.isBlank()) {
         continue;
       }
-      BenchMethod m = parse(label, batchSize, maxLen);
+      BenchMethod m = parse(label, batchSize, maxLen, backbone);
       if (out.stream().anyMatch(o -> o.label().equals(m.label()))) {
         throw new IllegalArgumentException("option '--methods': '" + m.label()
             + "' is listed twice");

@@ -2,10 +2,13 @@ package org.slicelab.spark.bench;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.slicelab.ablations.backbone.Backbones;
 
 /**
  * What {@code slicelab bench} runs.
  *
+ * @param backbone the canonical {@code backbone} value every method trains (see
+ *     {@link Backbones}); the peer exists for the default backbone only
  * @param methods the configurations, in table order
  * @param batchSize examples per step
  * @param maxLen sequence length (every batch is built to reach it, see {@link BenchData})
@@ -22,7 +25,7 @@ import java.util.List;
  * @param peerCommand the peer benchmark launcher ({@code bin/slicelab-peer-bench}) whose steps
  *     are interleaved with SliceLab's, or null for no peer
  */
-public record BenchOptions(List<BenchMethod> methods, int batchSize, int maxLen, int repeats,
+public record BenchOptions(String backbone, List<BenchMethod> methods, int batchSize, int maxLen, int repeats,
     int warmup, Path out, List<Integer> threads, boolean memory, int memorySteps,
     boolean artifacts, boolean keepArtifacts, int matmulSize, Path peerCommand) {
 
@@ -47,6 +50,16 @@ public record BenchOptions(List<BenchMethod> methods, int batchSize, int maxLen,
     }
     if (matmulSize < 64) {
       throw new IllegalArgumentException("option '--matmul-size' must be >= 64");
+    }
+    for (BenchMethod m : methods) {
+      if (!m.spec().backbone().equals(backbone)) {
+        throw new IllegalArgumentException("option '--backbone' = " + backbone + " but method '"
+            + m.label() + "' is built on " + m.spec().backbone());
+      }
+    }
+    if (peerCommand != null && !backbone.equals(Backbones.DEFAULT)) {
+      throw new IllegalArgumentException("option '--peer' times the peer on the default backbone"
+          + " (" + Backbones.DEFAULT + ") only; drop --peer or --backbone " + backbone);
     }
     if (peerCommand != null && PeerProcess.supported(
         methods.stream().map(BenchMethod::label).toList()).isEmpty()) {

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.slicelab.ablations.backbone.Backbones;
 import org.slicelab.ablations.backbone.BertConfig;
 import org.slicelab.spark.bench.BenchRunner.Result;
 import org.slicelab.spark.bench.BenchRunner.Sample;
@@ -123,7 +124,7 @@ public final class BenchReport {
     Stats fwd = Stats.of(ss.stream().mapToDouble(s -> s.time().forwardNanos() / 1e6).toArray());
     Stats bwd = Stats.of(ss.stream().mapToDouble(s -> s.time().backwardNanos() / 1e6).toArray());
     Stats opt = Stats.of(ss.stream().mapToDouble(s -> s.time().optimizerNanos() / 1e6).toArray());
-    BertConfig config = BertConfig.miniLm();
+    BertConfig config = Backbones.get(o.backbone()).config();
     int len = r.data().effectiveLen();
     FlopCounter.Flops flops = FlopCounter.count(v.method().spec(), config, o.batchSize(), len);
     Map<String, Object> row = new LinkedHashMap<>();
@@ -131,6 +132,7 @@ public final class BenchReport {
     row.put("variant", v.label());
     row.put("family", v.method().spec().method());
     row.put("torch_threads", v.threads());
+    row.put("backbone", o.backbone());
     row.put("batch_size", o.batchSize());
     row.put("max_len", o.maxLen());
     row.put("effective_len", len);
@@ -366,6 +368,7 @@ public final class BenchReport {
     s.put("status", "ok");
     s.put("out", r.options().out().toString());
     s.put("torch_threads", primaryThreads);
+    s.put("backbone", r.options().backbone());
     s.put("batch_size", r.options().batchSize());
     s.put("max_len", r.options().maxLen());
     s.put("effective_len", r.data().effectiveLen());
@@ -449,10 +452,10 @@ public final class BenchReport {
     StringBuilder md = new StringBuilder();
     BenchOptions o = r.options();
     md.append("# SliceLab bench\n\n");
-    md.append(String.format(Locale.ROOT, "Started %s on %s; MiniLM-L6 (all-minilm-l6-v2), batch"
+    md.append(String.format(Locale.ROOT, "Started %s on %s; backbone %s (%d layers), batch"
             + " %d, length %d (effective %d), %d warm-up + %d timed interleaved rounds, torch"
             + " threads %s. Environment: %s.%n%n", r.startedAt(), r.environment().get("host"),
-        o.batchSize(), o.maxLen(), r.data().effectiveLen(), o.warmup(), o.repeats(),
+        o.backbone(), Backbones.get(o.backbone()).config().layers(), o.batchSize(), o.maxLen(), r.data().effectiveLen(), o.warmup(), o.repeats(),
         r.variants().stream().map(Variant::threads).distinct().toList(), r.environment()));
     md.append("## Step time\n\n");
     md.append("| method | step ms median [IQR] (min-max) | fwd / bwd / opt ms | examples/s"

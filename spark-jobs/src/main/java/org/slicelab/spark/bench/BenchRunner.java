@@ -117,8 +117,8 @@ public final class BenchRunner {
     Map<String, String> env = environment(engineThreads);
     log.println("[bench] environment " + env);
 
-    BenchData data = BenchData.load(options.batchSize(), options.maxLen(), DISTINCT_BATCHES,
-        DATA_SEED);
+    BenchData data = BenchData.load(options.backbone(), options.batchSize(), options.maxLen(),
+        DISTINCT_BATCHES, DATA_SEED);
     log.printf(Locale.ROOT, "[bench] data: %d batches of %d from %d SpamAssassin training texts"
             + " (%d reach max_len %d); steps run at length %d%n", data.batches().size(),
         options.batchSize(), data.poolSize(), data.fullLengthTexts(), options.maxLen(),
@@ -127,7 +127,7 @@ public final class BenchRunner {
       log.println("[bench] WARNING: no text reaches max_len; steps run at length "
           + data.effectiveLen());
     }
-    TrialResources.shared().pretrainedWeights();
+    TrialResources.shared().backbone(options.backbone()).weights();
 
     Map<Integer, Map<String, Double>> calibration = new LinkedHashMap<>();
     for (int t : threadCounts) {
@@ -222,7 +222,8 @@ public final class BenchRunner {
       Path errors = options.out().resolve("memory-probes.log");
       for (BenchMethod m : options.methods()) {
         long t0 = System.nanoTime();
-        Map<String, Object> probe = MemoryProbe.runChild(m.label(), options.batchSize(),
+        Map<String, Object> probe = MemoryProbe.runChild(m.label(), options.backbone(),
+            options.batchSize(),
             options.maxLen(), options.memorySteps(), threadCounts.get(0), 600, errors);
         memory.put(m.label(), probe);
         log.printf(Locale.ROOT, "[bench] memory %s: %s (%.1f s)%n", m.label(), probe,
@@ -270,7 +271,7 @@ public final class BenchRunner {
     try (MatmulRate m = new MatmulRate(2048)) {
       rates.put("square_2048", m.gflops(2, 6));
     }
-    BertConfig c = BertConfig.miniLm();
+    BertConfig c = TrialResources.shared().backbone(options.backbone()).config();
     rates.put("linear_" + options.batchSize() * len + "x" + c.hidden() + "x" + c.intermediate(),
         MatmulRate.linearGflops(options.batchSize() * len, c.hidden(), c.intermediate(), 3, 10));
     return rates;

@@ -40,21 +40,22 @@ public final class MemoryProbe {
   private MemoryProbe() {
   }
 
-  /** Child entry point: {@code label batchSize maxLen steps threads}. */
+  /** Child entry point: {@code label batchSize maxLen steps threads backbone}. */
   public static void main(String[] args) throws Exception {
     String label = args[0];
     int batchSize = Integer.parseInt(args[1]);
     int maxLen = Integer.parseInt(args[2]);
     int steps = Integer.parseInt(args[3]);
     int threads = Integer.parseInt(args[4]);
+    String backbone = args[5];
     Autograd.ensureEngine();
     if (threads > 0) {
       ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
     }
-    BenchMethod method = BenchMethod.parse(label, batchSize, maxLen);
-    BenchData data = BenchData.load(batchSize, maxLen, BenchRunner.DISTINCT_BATCHES,
+    BenchMethod method = BenchMethod.parse(label, batchSize, maxLen, backbone);
+    BenchData data = BenchData.load(backbone, batchSize, maxLen, BenchRunner.DISTINCT_BATCHES,
         BenchRunner.DATA_SEED);
-    TrialResources.shared().pretrainedWeights();
+    TrialResources.shared().backbone(backbone).weights();
     System.gc();
     Thread.sleep(200);
     long baseline = ProcStats.rssBytes();
@@ -100,12 +101,12 @@ public final class MemoryProbe {
   }
 
   /**
-   * Runs the probe for {@code label} in a child JVM with this JVM's flags, class path and
+   * Runs the probe for {@code label} on {@code backbone} in a child JVM with this JVM's flags, class path and
    * environment (its stderr appended to {@code errorLog}); returns its result map, or a map
    * with {@code error}.
    */
-  public static Map<String, Object> runChild(String label, int batchSize, int maxLen, int steps,
-      int threads, long timeoutSeconds, java.nio.file.Path errorLog) {
+  public static Map<String, Object> runChild(String label, String backbone, int batchSize,
+      int maxLen, int steps, int threads, long timeoutSeconds, java.nio.file.Path errorLog) {
     List<String> cmd = new ArrayList<>();
     cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -121,6 +122,7 @@ public final class MemoryProbe {
     cmd.add(Integer.toString(maxLen));
     cmd.add(Integer.toString(steps));
     cmd.add(Integer.toString(threads));
+    cmd.add(backbone);
     Map<String, Object> result = new LinkedHashMap<>();
     try {
       Process p = new ProcessBuilder(cmd)

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.slicelab.ablations.backbone.Backbones;
 import org.slicelab.spark.bench.BenchMethod;
 import org.slicelab.spark.bench.BenchOptions;
 import org.slicelab.spark.bench.BenchReport;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Benchmark training steps of head, full, SliceFine, SIFT and LoRA on the "
-        + "MiniLM backbone with identical real SpamAssassin batches, interleaved round-robin in "
+        + "MiniLM backbone (or --backbone) with identical real SpamAssassin batches, interleaved round-robin in "
         + "one process; peak memory per method in child JVMs; artefact sizes; FLOP counts "
         + "against the matmul rate measured in-process.",
         "Writes bench_methods/bench_steps/bench_machine.parquet, bench.md and bench.json into "
@@ -30,6 +31,11 @@ public final class BenchCommand implements Callable<Integer> {
       defaultValue = "head,full,slicefine_r1_row,slicefine_r5_row,slicefine_r8_row,"
           + "slicefine_r1_column,slicefine_r5_column,slicefine_r8_column,sift_1pct,lora_r8")
   private String methods;
+
+  @Option(names = "--backbone", paramLabel = "NAME", defaultValue = Backbones.DEFAULT,
+      description = "backbone every method trains: a built-in name or a Hugging Face checkpoint "
+          + "directory, as the trial option --backbone (default: ${DEFAULT-VALUE})")
+  private String backbone;
 
   @Option(names = "--batch-size", paramLabel = "B", defaultValue = "16",
       description = "examples per step (default: ${DEFAULT-VALUE})")
@@ -90,8 +96,15 @@ public final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     BenchRunner.preloadClasses();
-    BenchOptions options = new BenchOptions(
-        BenchMethod.parseList(methods, batchSize, maxLen), batchSize, maxLen, repeats, warmup,
+    String canonicalBackbone;
+    try {
+      canonicalBackbone = Backbones.canonical(backbone);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage().replace("trial option 'backbone'",
+          "option '--backbone'"), e);
+    }
+    BenchOptions options = new BenchOptions(canonicalBackbone,
+        BenchMethod.parseList(methods, batchSize, maxLen, canonicalBackbone), batchSize, maxLen, repeats, warmup,
         out, threads, !noMemory, memorySteps, !noArtifacts, keepArtifacts, matmulSize,
         peer || peerCommand != null ? peerLauncher() : null);
     System.err.println("[bench] methods " + options.methods().stream()

@@ -14,6 +14,8 @@ import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.slicelab.ablations.backbone.Backbones;
+import org.slicelab.ablations.data.Datasets;
 import org.slicelab.spark.results.ResultSchema;
 import org.slicelab.spark.results.ResultTables;
 
@@ -294,6 +296,12 @@ public record ReportData(String grid, List<TrialPoint> ok, Map<String, Long> sta
       parts.add("sift_rate=" + spec.get("sift_rate"));
     }
     parts.add("seed=" + spec.get("seed"));
+    if (spec.get("backbone") != null && !Backbones.DEFAULT.equals(spec.get("backbone"))) {
+      parts.add("backbone=" + spec.get("backbone"));
+    }
+    if (spec.get("dataset") != null && !Datasets.SPAM_ASSASSIN.equals(spec.get("dataset"))) {
+      parts.add("dataset=" + spec.get("dataset"));
+    }
     if (spec.get("fault") != null && !"none".equals(spec.get("fault"))) {
       parts.add("fault=" + spec.get("fault"));
     }

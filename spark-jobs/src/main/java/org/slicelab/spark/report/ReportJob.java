@@ -19,6 +19,8 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.slicelab.ablations.backbone.Backbones;
+import org.slicelab.ablations.data.Datasets;
 import org.slicelab.spark.sequential.SequentialState;
 import org.slicelab.spark.stats.LookPlan;
 
@@ -34,11 +36,18 @@ import org.slicelab.spark.stats.LookPlan;
  *   <li>one PNG per table and {@code figure2.png} ({@link Figures});
  *   <li>{@code REPORT.md} embedding the figures, the claims table and a failure summary.
  * </ul>
+ * Every claim is judged per (backbone, dataset) pair ({@link Combination}); the tables carry
+ * {@code backbone} and {@code dataset} columns. When the results hold several pairs the report
+ * also writes {@value #UNIVERSALITY} (claim x pair -&gt; verdict), puts each pair's figures in
+ * its own subdirectory ({@link Combination#slug()}) and gives REPORT.md a universality section
+ * and one section per pair. With one pair the layout is the single-pair one.
  * Each run replaces the previous report; the sweep's own tables are only read.
  */
 public final class ReportJob {
   /** The claims table. */
   public static final String CLAIMS = "claims";
+  /** The claim x (backbone, dataset) verdict table (only with several pairs). */
+  public static final String UNIVERSALITY = "universality";
   /** The Markdown report. */
   public static final String REPORT_MD = "REPORT.md";
 
@@ -134,8 +143,9 @@ public final class ReportJob {
     log.printf("[report] grid %s: %d ok trials in Figure 2 panels; trial status %s%n",
         data.grid(), data.ok().stream().map(TrialPoint::trialId).distinct().count(),
         data.statusCounts());
-    Map<String, List<PanelPoint>> points = Figure2Panels.aggregate(data.ok());
-    List<Claim> claims = ClaimRules.evaluate(points, settings);
+    List<CombinationReport> combos = combinations(data.ok(), settings);
+    boolean several = combos.size() > 1;
+    List<Claim> claims = combos.stream().flatMap(c -> c.claims().stream()).toList();
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
@@ -145,33 +155,50 @@ public final class ReportJob {
     List<String> tables = new ArrayList<>();
     for (Figure2Panels.Def def : Figure2Panels.DEFS) {
       List<Row> rows = new ArrayList<>();
-      for (PanelPoint p : points.get(def.key())) {
-        rows.add(pointRow(data.grid(), p));
+      for (CombinationReport c : combos) {
+        for (PanelPoint p : c.points().get(def.key())) {
+          rows.add(pointRow(data.grid(), c.combination(), p));
+        }
       }
       write(spark, dir, def.table(), pointSchema(), rows);
       tables.add(def.table());
     }
     List<Row> claimRows = new ArrayList<>();
-    claims.forEach(c -> claimRows.add(claimRow(data.grid(), c, settings)));
+    combos.forEach(c -> c.claims().forEach(claim -> claimRows.add(claimRow(data.grid(),
+        c.combination(), claim, settings))));
     write(spark, dir, CLAIMS, claimSchema(), claimRows);
     tables.add(CLAIMS);
+    if (several) {
+      List<Row> rows = new ArrayList<>();
+      combos.forEach(c -> c.claims().forEach(claim -> rows.add(universalityRow(data.grid(),
+          c.combination(), claim))));
+      write(spark, dir, UNIVERSALITY, universalitySchema(), rows);
+      tables.add(UNIVERSALITY);
+    }
 
-    int seedCount = data.ok().stream().mapToLong(TrialPoint::seed).distinct().toArray().length;
-    List<Path> figures = Figures.write(dir, points, "grid " + data.grid() + ", " + seedCount
-        + " seed" + (seedCount == 1 ? "" : "s"));
+    List<Path> figures = new ArrayList<>();
+    for (CombinationReport c : combos) {
+      int seedCount = (int) c.trials().stream().mapToLong(TrialPoint::seed).distinct().count();
+      figures.addAll(Figures.write(c.figureDir().isEmpty() ? dir : dir.resolve(c.figureDir()),
+          c.points(), "grid " + data.grid() + (several ? ", " + c.combination().label() : "")
+              + ", " + seedCount + " seed" + (seedCount == 1 ? "" : "s")));
+    }
     Path md = dir.resolve(REPORT_MD);
     try {
-      Files.writeString(md, ReportMarkdown.render(data, points, claims, options.results(),
-          settings, design));
+      Files.writeString(md, ReportMarkdown.render(data, combos, options.results(), settings,
+          design));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + md, e);
     }
-    for (Claim c : claims) {
-      log.printf("[report] %-24s %-15s (±2: %-15s) observed %s (point estimate %s)%s%n",
-          c.id(), c.verdict(), c.verdictWide(),
-          Double.isNaN(c.observed()) ? "-" : ClaimRules.pts(c.observed()) + " pt",
-          c.atPointEstimate(), c.seedsNeeded() > 0 ? "; seeds needed "
-              + ReportMarkdown.seedsNeeded(c) : "");
+    for (CombinationReport c : combos) {
+      for (Claim claim : c.claims()) {
+        log.printf("[report] %s%-24s %-15s (±2: %-15s) observed %s (point estimate %s)%s%n",
+            several ? c.combination().label() + ": " : "", claim.id(), claim.verdict(),
+            claim.verdictWide(), Double.isNaN(claim.observed()) ? "-"
+                : ClaimRules.pts(claim.observed()) + " pt", claim.atPointEstimate(),
+            claim.seedsNeeded() > 0 ? "; seeds needed " + ReportMarkdown.seedsNeeded(claim)
+                : "");
+      }
     }
     log.println("[report] wrote " + md);
     Map<String, Integer> verdicts = new LinkedHashMap<>();
@@ -179,9 +206,31 @@ public final class ReportJob {
       verdicts.put(v, (int) claims.stream().filter(c -> c.verdict().equals(v)).count());
     }
     Map<String, Integer> pointCounts = new LinkedHashMap<>();
-    points.forEach((k, v) -> pointCounts.put(Figure2Panels.TABLE_PREFIX + k, v.size()));
+    for (Figure2Panels.Def def : Figure2Panels.DEFS) {
+      pointCounts.put(def.table(), combos.stream().mapToInt(c -> c.points().get(def.key())
+          .size()).sum());
+    }
     return new ReportSummary(data.grid(), data.statusCounts(), data.attempts(), pointCounts,
-        verdicts, claims, dir, md, figures, tables, (System.nanoTime() - start) / 1e9);
+        verdicts, claims, combos, dir, md, figures, tables, (System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * The ok trials split by (backbone, dataset), each pair's points and claims on its own
+   * trials. One pair (or none yet) keeps the single layout: figures in the report directory.
+   */
+  static List<CombinationReport> combinations(List<TrialPoint> ok, ClaimSettings settings) {
+    Map<Combination, List<TrialPoint>> byPair = Combination.split(ok);
+    if (byPair.isEmpty()) {
+      byPair.put(new Combination(Backbones.DEFAULT, Datasets.SPAM_ASSASSIN), List.of());
+    }
+    boolean several = byPair.size() > 1;
+    List<CombinationReport> out = new ArrayList<>();
+    byPair.forEach((pair, trials) -> {
+      Map<String, List<PanelPoint>> points = Figure2Panels.aggregate(trials);
+      out.add(new CombinationReport(pair, trials, points, ClaimRules.evaluate(points, settings),
+          several ? pair.slug() : ""));
+    });
+    return out;
   }
 
   private static void write(SparkSession spark, Path dir, String table, StructType schema,
@@ -214,7 +263,9 @@ public final class ReportJob {
         field("ci_note", DataTypes.StringType),
         field("trainable_params", DataTypes.LongType),
         field("train_seconds_mean", DataTypes.DoubleType),
-        field("trial_ids", DataTypes.createArrayType(DataTypes.StringType))});
+        field("trial_ids", DataTypes.createArrayType(DataTypes.StringType)),
+        field("backbone", DataTypes.StringType),
+        field("dataset", DataTypes.StringType)});
   }
 
   /** Columns of the {@value #CLAIMS} table (differences in percentage points). */
@@ -241,10 +292,31 @@ public final class ReportJob {
         field("look", DataTypes.LongType),
         field("looks", DataTypes.LongType),
         field("alpha_per_look", DataTypes.DoubleType),
-        field("detail", DataTypes.StringType)});
+        field("detail", DataTypes.StringType),
+        field("backbone", DataTypes.StringType),
+        field("dataset", DataTypes.StringType)});
   }
 
-  static Row pointRow(String grid, PanelPoint p) {
+  /**
+   * Columns of the {@value #UNIVERSALITY} table, written when the results hold several
+   * (backbone, dataset) pairs: one row per claim and pair.
+   */
+  public static StructType universalitySchema() {
+    return new StructType(new StructField[] {
+        field("grid", DataTypes.StringType),
+        field("claim_id", DataTypes.StringType),
+        field("claim", DataTypes.StringType),
+        field("backbone", DataTypes.StringType),
+        field("dataset", DataTypes.StringType),
+        field("verdict", DataTypes.StringType),
+        field("verdict_at_2_points", DataTypes.StringType),
+        field("at_point_estimate", DataTypes.StringType),
+        field("observed_points", DataTypes.DoubleType),
+        field("n_seeds", DataTypes.LongType),
+        field("seeds_needed", DataTypes.LongType)});
+  }
+
+  static Row pointRow(String grid, Combination pair, PanelPoint p) {
     Summary t = p.test();
     Summary v = p.val();
     String note = t.n() >= 2 ? null : t.n() == 1 ? "n=1: CI undefined (std and CI are null)"
@@ -254,16 +326,22 @@ public final class ReportJob {
         nullable(t.ciLow()), nullable(t.ciHigh()), (long) v.n(), nullable(v.mean()),
         nullable(v.std()), nullable(v.ciLow()), nullable(v.ciHigh()), note,
         p.trainableParams() < 0 ? null : p.trainableParams(), nullable(p.trainSeconds()),
-        p.trialIds().toArray(new String[0]));
+        p.trialIds().toArray(new String[0]), pair.backbone(), pair.dataset());
   }
 
-  static Row claimRow(String grid, Claim c, ClaimSettings settings) {
+  static Row claimRow(String grid, Combination pair, Claim c, ClaimSettings settings) {
     return RowFactory.create(grid, c.id(), c.claim(), c.table(), c.metric(), c.statistic(),
         nullable(c.observed()), nullable(c.ciLow()), nullable(c.ciHigh()), nullable(c.level()),
         c.threshold(), nullable(c.thresholdValue()), (long) c.n(), c.verdict(), c.verdictWide(),
         c.atPointEstimate(), c.seedsNeeded() < 0 ? null : (long) c.seedsNeeded(),
         c.collapses(), (long) settings.look(), (long) settings.plan().looks(),
-        settings.alpha(), c.detail());
+        settings.alpha(), c.detail(), pair.backbone(), pair.dataset());
+  }
+
+  static Row universalityRow(String grid, Combination pair, Claim c) {
+    return RowFactory.create(grid, c.id(), c.claim(), pair.backbone(), pair.dataset(),
+        c.verdict(), c.verdictWide(), c.atPointEstimate(), nullable(c.observed()), (long) c.n(),
+        c.seedsNeeded() < 0 ? null : (long) c.seedsNeeded());
   }
 
   private static Double nullable(double v) {

@@ -9,78 +9,57 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-/** Writes {@code REPORT.md}: protocol, claims table, figures, panel tables and failures. */
+/**
+ * Writes {@code REPORT.md}: protocol, claims table, figures, panel tables and failures; with
+ * several (backbone, dataset) pairs, a universality section and then those sections per pair.
+ */
 final class ReportMarkdown {
   private ReportMarkdown() {
   }
 
-  static String render(ReportData data, Map<String, List<PanelPoint>> points,
-      List<Claim> claims, String results, ClaimSettings settings, String design) {
+  static String render(ReportData data, List<CombinationReport> combos, String results,
+      ClaimSettings settings, String design) {
+    boolean several = combos.size() > 1;
     StringBuilder md = new StringBuilder();
     md.append("# SliceLab Figure 2 report: grid `").append(data.grid()).append("`\n\n");
     md.append("Generated ").append(Instant.now().toString().replaceFirst("\\.\\d+Z$", "Z"))
-        .append(" by `slicelab report` from `").append(results).append("`. ")
-        .append("Backbone all-MiniLM-L6-v2, task SpamAssassin (spam vs ham). Accuracies are ")
+        .append(" by `slicelab report` from `").append(results).append("`. ");
+    if (several) {
+      md.append("Trials on ").append(combos.size()).append(" (backbone, dataset) pairs; every ")
+          .append("claim is judged on each pair's own trials (universality table below). ");
+    } else {
+      Combination pair = combos.get(0).combination();
+      md.append("Backbone `").append(pair.backbone()).append("`, data set `")
+          .append(pair.dataset()).append("`. ");
+    }
+    md.append("Accuracies are ")
         .append("test accuracies in percent unless marked; panel tables show the mean over ")
         .append("seeds with a 95% Student-t interval over seeds (undefined, shown as `-`, with ")
         .append("one seed). The claims use the paired, crossed intervals described below.\n\n");
 
-    md.append("## Protocol\n\n").append(protocol(data.ok())).append('\n');
-    if (!design.isEmpty()) {
-      md.append("## Sequential design\n\n").append(design).append("\n\n");
-    }
-
-    md.append("## Claims\n\n");
-    md.append("Margin ±").append(ClaimRules.fmt(settings.margin())).append(" point (also judged ")
-        .append("at ±").append(ClaimRules.fmt(ClaimSettings.WIDE_MARGIN)).append("); error rate ")
-        .append(ClaimRules.fmt(settings.plan().alpha())).append(" per verdict, ")
-        .append(String.format(Locale.ROOT, "%.4g", settings.alpha())).append(" spent at this look (")
-        .append(settings.look()).append(" of ").append(settings.plan().looks()).append(").\n\n");
-    md.append("| claim | deciding statistic (points) | interval | rule | seeds | verdict ±")
-        .append(ClaimRules.fmt(settings.margin())).append(" | verdict ±")
-        .append(ClaimRules.fmt(ClaimSettings.WIDE_MARGIN))
-        .append(" | seeds needed | point estimate | collapses |\n");
-    md.append("| --- | ---: | --- | --- | ---: | --- | --- | ---: | --- | --- |\n");
-    for (Claim c : claims) {
-      md.append("| **").append(c.id()).append("**: ").append(cell(c.claim())).append(" | ")
-          .append(Double.isNaN(c.observed()) ? "-" : ClaimRules.pts(c.observed())).append(" | ")
-          .append(Double.isNaN(c.ciLow()) ? "-" : "[" + ClaimRules.pts(c.ciLow()) + ", "
-              + ClaimRules.pts(c.ciHigh()) + "] (" + ClaimRules.pctLevel(c.level()) + ")")
-          .append(" | ").append(cell(c.threshold())).append(" | ").append(c.n()).append(" | **")
-          .append(c.verdict()).append("** | ").append(c.verdictWide()).append(" | ")
-          .append(seedsNeeded(c)).append(" | ").append(c.atPointEstimate()).append(" | ")
-          .append(c.collapses().isEmpty() ? "-" : cell(c.collapses())).append(" |\n");
-    }
-    md.append("\nHow each verdict was reached:\n\n");
-    for (Claim c : claims) {
-      md.append("- `").append(c.id()).append("` (").append(cell(c.statistic())).append("): ")
-          .append(cell(c.detail())).append('\n');
-    }
-    md.append('\n').append(RULES).append("\n\n");
-
-    md.append("## Figure 2\n\n![Figure 2](").append(Figures.COMBINED).append(")\n\n");
-    md.append("Error bars: 95% t-intervals over seeds (none with one seed). Dashed horizontal ")
-        .append("lines: head-only, full fine-tuning and LoRA test accuracy.\n\n");
-    for (Figure2Panels.Def def : Figure2Panels.DEFS) {
-      List<PanelPoint> ps = points.getOrDefault(def.key(), List.of());
-      md.append("### ").append(def.title()).append("\n\n");
-      md.append("![").append(def.title()).append("](").append(def.table()).append(".png)\n\n");
-      if (ps.isEmpty()) {
-        md.append("No ok trials (Parquet table `").append(def.table()).append("` is empty).\n\n");
-        continue;
+    if (!several) {
+      CombinationReport only = combos.get(0);
+      md.append("## Protocol\n\n").append(protocol(only.trials())).append('\n');
+      if (!design.isEmpty()) {
+        md.append("## Sequential design\n\n").append(design).append("\n\n");
       }
-      md.append("| series | x | n | test acc | 95% CI | val acc | 95% CI | trainable params |\n");
-      md.append("| --- | --- | ---: | ---: | --- | ---: | --- | ---: |\n");
-      for (PanelPoint p : ps) {
-        Summary t = p.test().scaled(100);
-        Summary v = p.val().scaled(100);
-        md.append("| ").append(p.series()).append(" | ").append(p.xLabel()).append(" | ")
-            .append(p.n()).append(" | ").append(num(t.mean())).append(" | ").append(ci(t))
-            .append(" | ").append(num(v.mean())).append(" | ").append(ci(v)).append(" | ")
-            .append(p.trainableParams() < 0 ? "-" : String.format(Locale.ROOT, "%,d",
-                p.trainableParams())).append(" |\n");
+      claims(md, "##", only.claims(), settings);
+      md.append('\n').append(RULES).append("\n\n");
+      figures(md, "##", only);
+    } else {
+      if (!design.isEmpty()) {
+        md.append("## Sequential design\n\n").append(design).append("\n\n");
       }
-      md.append('\n');
+      universality(md, combos, settings);
+      md.append(RULES).append("\n\n");
+      for (CombinationReport c : combos) {
+        md.append("## ").append(c.combination().label()).append("\n\n");
+        md.append("Figures in `").append(c.figureDir()).append("/`.\n\n");
+        md.append("### Protocol\n\n").append(protocol(c.trials())).append('\n');
+        claims(md, "###", c.claims(), settings);
+        md.append('\n');
+        figures(md, "###", c);
+      }
     }
 
     md.append("## Failures\n\n");
@@ -109,12 +88,141 @@ final class ReportMarkdown {
           + "ones. Full error texts: the `error` column of the `trials` table (notebook "
           + "`sweep-health`).\n");
     }
-    md.append("\n## Tables\n\nParquet, next to this file: ");
+    md.append("\n## Tables\n\nParquet, next to this file");
+    md.append(several ? " (columns `backbone` and `dataset` tell the pairs apart): " : ": ");
     List<String> tables = new ArrayList<>();
     Figure2Panels.DEFS.forEach(d -> tables.add("`" + d.table() + "`"));
     tables.add("`" + ReportJob.CLAIMS + "`");
+    if (several) {
+      tables.add("`" + ReportJob.UNIVERSALITY + "`");
+    }
     md.append(String.join(", ", tables)).append(".\n");
     return md.toString();
+  }
+
+  /** The claims table and how each verdict was reached, under a {@code level} heading. */
+  private static void claims(StringBuilder md, String level, List<Claim> claims,
+      ClaimSettings settings) {
+    md.append(level).append(" Claims\n\n");
+    md.append("Margin ±").append(ClaimRules.fmt(settings.margin())).append(" point (also judged ")
+        .append("at ±").append(ClaimRules.fmt(ClaimSettings.WIDE_MARGIN)).append("); error rate ")
+        .append(ClaimRules.fmt(settings.plan().alpha())).append(" per verdict, ")
+        .append(String.format(Locale.ROOT, "%.4g", settings.alpha())).append(" spent at this look (")
+        .append(settings.look()).append(" of ").append(settings.plan().looks()).append(").\n\n");
+    md.append("| claim | deciding statistic (points) | interval | rule | seeds | verdict ±")
+        .append(ClaimRules.fmt(settings.margin())).append(" | verdict ±")
+        .append(ClaimRules.fmt(ClaimSettings.WIDE_MARGIN))
+        .append(" | seeds needed | point estimate | collapses |\n");
+    md.append("| --- | ---: | --- | --- | ---: | --- | --- | ---: | --- | --- |\n");
+    for (Claim c : claims) {
+      md.append("| **").append(c.id()).append("**: ").append(cell(c.claim())).append(" | ")
+          .append(Double.isNaN(c.observed()) ? "-" : ClaimRules.pts(c.observed())).append(" | ")
+          .append(Double.isNaN(c.ciLow()) ? "-" : "[" + ClaimRules.pts(c.ciLow()) + ", "
+              + ClaimRules.pts(c.ciHigh()) + "] (" + ClaimRules.pctLevel(c.level()) + ")")
+          .append(" | ").append(cell(c.threshold())).append(" | ").append(c.n()).append(" | **")
+          .append(c.verdict()).append("** | ").append(c.verdictWide()).append(" | ")
+          .append(seedsNeeded(c)).append(" | ").append(c.atPointEstimate()).append(" | ")
+          .append(c.collapses().isEmpty() ? "-" : cell(c.collapses())).append(" |\n");
+    }
+    md.append("\nHow each verdict was reached:\n\n");
+    for (Claim c : claims) {
+      md.append("- `").append(c.id()).append("` (").append(cell(c.statistic())).append("): ")
+          .append(cell(c.detail())).append('\n');
+    }
+  }
+
+  /** The combined figure, then each panel's figure and table, under a {@code level} heading. */
+  private static void figures(StringBuilder md, String level, CombinationReport c) {
+    md.append(level).append(" Figure 2\n\n![Figure 2](").append(c.figurePath(Figures.COMBINED))
+        .append(")\n\n");
+    md.append("Error bars: 95% t-intervals over seeds (none with one seed). Dashed horizontal ")
+        .append("lines: head-only, full fine-tuning and LoRA test accuracy.\n\n");
+    for (Figure2Panels.Def def : Figure2Panels.DEFS) {
+      List<PanelPoint> ps = c.points().getOrDefault(def.key(), List.of());
+      md.append(level).append("# ").append(def.title()).append("\n\n");
+      md.append("![").append(def.title()).append("](").append(c.figurePath(def.table()
+          + ".png")).append(")\n\n");
+      if (ps.isEmpty()) {
+        md.append("No ok trials (Parquet table `").append(def.table()).append(c.figureDir()
+            .isEmpty() ? "` is empty).\n\n" : "` has no rows for this pair).\n\n");
+        continue;
+      }
+      md.append("| series | x | n | test acc | 95% CI | val acc | 95% CI | trainable params |\n");
+      md.append("| --- | --- | ---: | ---: | --- | ---: | --- | ---: |\n");
+      for (PanelPoint p : ps) {
+        Summary t = p.test().scaled(100);
+        Summary v = p.val().scaled(100);
+        md.append("| ").append(p.series()).append(" | ").append(p.xLabel()).append(" | ")
+            .append(p.n()).append(" | ").append(num(t.mean())).append(" | ").append(ci(t))
+            .append(" | ").append(num(v.mean())).append(" | ").append(ci(v)).append(" | ")
+            .append(p.trainableParams() < 0 ? "-" : String.format(Locale.ROOT, "%,d",
+                p.trainableParams())).append(" |\n");
+      }
+      md.append('\n');
+    }
+  }
+
+  /**
+   * The universality section: one row per claim, one column per (backbone, dataset) pair, the
+   * verdict in each cell (with the point estimate when inconclusive), and in how many pairs the
+   * claim was reproduced.
+   */
+  private static void universality(StringBuilder md, List<CombinationReport> combos,
+      ClaimSettings settings) {
+    md.append("## Universality\n\n");
+    md.append("Does each claim hold beyond one model and one data set? Verdict per (backbone, ")
+        .append("dataset) pair at ±").append(ClaimRules.fmt(settings.margin()))
+        .append(" point; an inconclusive cell shows what the point estimates alone suggest; `-`: ")
+        .append("not judged on that pair (e.g. no such series). Parquet table `")
+        .append(ReportJob.UNIVERSALITY).append("`.\n\n");
+    List<String> ids = new ArrayList<>();
+    Map<String, String> text = new LinkedHashMap<>();
+    for (CombinationReport c : combos) {
+      for (Claim claim : c.claims()) {
+        if (!ids.contains(claim.id())) {
+          ids.add(claim.id());
+          text.put(claim.id(), claim.claim());
+        }
+      }
+    }
+    md.append("| claim |");
+    combos.forEach(c -> md.append(' ').append(cell(c.combination().label())).append(" |"));
+    md.append(" reproduced in |\n| --- |");
+    combos.forEach(c -> md.append(" --- |"));
+    md.append(" ---: |\n");
+    for (String id : ids) {
+      md.append("| **").append(id).append("** |");
+      int reproduced = 0;
+      int judged = 0;
+      for (CombinationReport c : combos) {
+        Claim claim = c.claim(id);
+        if (claim == null) {
+          md.append(" - |");
+          continue;
+        }
+        judged++;
+        if (claim.verdict().equals(Claim.REPRODUCED)) {
+          reproduced++;
+          md.append(" **reproduced** |");
+        } else if (claim.verdict().equals(Claim.INCONCLUSIVE)) {
+          md.append(" inconclusive (").append(claim.atPointEstimate()).append(") |");
+        } else {
+          md.append(' ').append(claim.verdict()).append(" |");
+        }
+      }
+      md.append(' ').append(reproduced).append(" of ").append(judged).append(" |\n");
+    }
+    md.append("\nClaims:\n\n");
+    text.forEach((id, t) -> md.append("- `").append(id).append("`: ").append(cell(t))
+        .append('\n'));
+    md.append("\nPairs (figures per pair in the subdirectory named):\n\n");
+    for (CombinationReport c : combos) {
+      md.append("- `").append(c.figureDir()).append("/`: backbone `")
+          .append(c.combination().backbone()).append("`, data set `")
+          .append(c.combination().dataset()).append("`, ").append(c.trials().size())
+          .append(" ok trials\n");
+    }
+    md.append('\n');
   }
 
   /** The claim rules in words (also in the README's claim-rules section). */

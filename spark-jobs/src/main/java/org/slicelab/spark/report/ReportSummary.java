@@ -14,7 +14,8 @@ import java.util.Map;
  * @param attempts attempts recorded for the grid's trials
  * @param points points per {@code figure2_*} table
  * @param verdicts claims per verdict
- * @param claims the claims
+ * @param claims the claims of every (backbone, dataset) pair
+ * @param combinations the findings per (backbone, dataset) pair, in report order
  * @param dir report directory
  * @param reportMd the Markdown report
  * @param figures PNG files
@@ -22,7 +23,8 @@ import java.util.Map;
  * @param seconds wall time
  */
 public record ReportSummary(String grid, Map<String, Long> statusCounts, long attempts,
-    Map<String, Integer> points, Map<String, Integer> verdicts, List<Claim> claims, Path dir,
+    Map<String, Integer> points, Map<String, Integer> verdicts, List<Claim> claims, List<CombinationReport> combinations,
+    Path dir,
     Path reportMd, List<Path> figures, List<String> tables, double seconds) {
 
   /** Ordered map for the JSON line. */
@@ -35,9 +37,20 @@ public record ReportSummary(String grid, Map<String, Long> statusCounts, long at
     m.put("attempts", attempts);
     m.put("points", points);
     m.put("claims", verdicts);
-    Map<String, String> byClaim = new LinkedHashMap<>();
-    claims.forEach(c -> byClaim.put(c.id(), c.verdict()));
-    m.put("verdicts", byClaim);
+    if (combinations.size() > 1) {
+      // several pairs: verdicts per pair (claim ids repeat across pairs)
+      Map<String, Map<String, String>> byPair = new LinkedHashMap<>();
+      for (CombinationReport c : combinations) {
+        Map<String, String> byClaim = new LinkedHashMap<>();
+        c.claims().forEach(claim -> byClaim.put(claim.id(), claim.verdict()));
+        byPair.put(c.combination().label(), byClaim);
+      }
+      m.put("universality", byPair);
+    } else {
+      Map<String, String> byClaim = new LinkedHashMap<>();
+      claims.forEach(c -> byClaim.put(c.id(), c.verdict()));
+      m.put("verdicts", byClaim);
+    }
     m.put("report_dir", dir.toString());
     m.put("report_md", reportMd.toString());
     List<String> pngs = new ArrayList<>();

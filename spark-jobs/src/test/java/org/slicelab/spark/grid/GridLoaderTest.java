@@ -135,6 +135,48 @@ class GridLoaderTest {
   }
 
   @Test
+  void backboneAndDatasetAreAxesWithCanonicalValues() {
+    Path file = SweepTestSupport.writeGrid(dir, "u.conf", "name = u\n" + SweepTestSupport.TINY
+        + "panels { p {\n  fixed { method = head }\n"
+        + "  axes { backbone = [minilm, bge-small], dataset = [spam-assassin, "
+        + "\"sentiment-sentences?train=amazon,imdb&test=yelp\"] }\n} }\n");
+    Grid grid = GridLoader.load(file);
+    assertEquals(4, grid.trials().size());
+    assertEquals(List.of("all-minilm-l6-v2", "all-minilm-l6-v2", "bge-small", "bge-small"),
+        grid.trials().stream().map(t -> t.spec().backbone()).toList(), "alias normalised");
+    assertEquals("sentiment-sentences?test=yelp&train=amazon,imdb",
+        grid.trials().get(1).spec().dataset(), "options sorted");
+    assertEquals(List.of("backbone", "dataset"), grid.varyingFields());
+    // an axis value equal to the default gives the id of a spec that never named it
+    TrialSpec plain = TrialSpec.builder().method("head").trainSize(16).valSize(16).testSize(16)
+        .maxLen(32).epochs(1).batchSize(8).build();
+    assertEquals(plain.trialId(), grid.trials().get(0).spec().trialId());
+  }
+
+  @Test
+  void badBackboneAndDatasetAxisValuesNameTheEntryAndTheAllowedForms() {
+    GridException backbone = fails("name = g\npanels { p { fixed { method = head }, "
+        + "axes { backbone = [minilm, gpt2] } } }\n");
+    assertMessage(backbone, "key 'panels.p.axes.backbone[1]'", "'gpt2'", "bge-small",
+        "e5-small", "checkpoint directory");
+    GridException missing = fails("name = g\npanels { p { axes { backbone = [\""
+        + dir.resolve("no-such-checkpoint") + "\"] } } }\n");
+    assertMessage(missing, "key 'panels.p.axes.backbone[0]'", "no-such-checkpoint",
+        "is not a directory");
+    GridException dataset = fails("name = g\npanels { p { axes { dataset = "
+        + "[spam-assassin, imdb] } } }\n");
+    assertMessage(dataset, "key 'panels.p.axes.dataset[1]'", "'imdb'", "sentiment-sentences",
+        "CSV/TSV/JSONL/Parquet");
+    GridException option = fails("name = g\npanels { p { axes { dataset = "
+        + "[\"sentiment-sentences?domain=imdb\"] } } }\n");
+    assertMessage(option, "key 'panels.p.axes.dataset[0]'", "unknown option 'domain'",
+        "train, test");
+    GridException missingFile = fails("name = g\npanels { p { axes { dataset = [\""
+        + dir.resolve("none.csv") + "\"] } } }\n");
+    assertMessage(missingFile, "key 'panels.p.axes.dataset[0]'", "none.csv");
+  }
+
+  @Test
   void emptyAxesAndStructuralMistakesAreRejected() {
     assertMessage(fails("name = g\npanels { p { axes { seeds = [] } } }\n"),
         "key 'panels.p.axes.seeds'", "empty axis", "allowed: a list of at least one integer");
