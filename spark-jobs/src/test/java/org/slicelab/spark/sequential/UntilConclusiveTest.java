@@ -35,7 +35,10 @@ class UntilConclusiveTest {
     // fig2c (a paper claim) is undecided at one seed; the head-only reference feeds only the
     // protocol check, which is not a paper claim, so it must not get more seeds.
     Path grid = SweepTestSupport.writeGrid(dir, "conclusive.conf", "name = conclusive\n"
-        + SweepTestSupport.TINY
+        // large enough that a slice does not collapse to the majority class (collapsed runs are
+        // left out of every claim, which would leave nothing to extend)
+        + "defaults { train_size = 96, val_size = 32, test_size = 64, max_len = 32, epochs = 2, "
+        + "batch_size = 16 }\n"
         + "panels {\n"
         + "  wanda { fixed { method = slicefine, rank = 2, lr = 5e-3, calib_size = 8 },"
         + " axes { selector = [\"wanda:most\", \"wanda:random\"] } }\n"
