@@ -25,6 +25,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slicelab.spark.cli.SliceLab;
 
 /**
  * Parses every Zeppelin note in notebooks-zeppelin/ and runs every {@code %spark.sql} paragraph
@@ -48,7 +49,8 @@ class NotebookSqlTest {
   @BeforeAll
   static void tinyRun() {
     TinyFigure2.Run run = TinyFigure2.get();
-    assertEquals(0, run.first().exitCode(), run.first().stderr());
+    // the tiny grid's injected fault leaves one trial not ok: exit 3, the tables are complete
+    assertEquals(SliceLab.EXIT_NOT_ALL_OK, run.first().exitCode(), run.first().stderr());
     results = run.out();
     spark = ReportTestSupport.spark();
   }
