@@ -177,17 +177,19 @@ class ClusterFaultToleranceTest {
     }
   }
 
-  /** An executor JVM of the first worker (both run a trial at any moment of the sweep). */
+  /** An executor JVM of any worker (each runs a trial at any moment of the sweep). */
   private ProcessHandle busyExecutor() throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
-      List<ProcessHandle> executors = workers.get(0).executors();
-      if (!executors.isEmpty()) {
-        return executors.get(0);
+      for (LocalStandaloneCluster.Worker w : workers) {
+        List<ProcessHandle> executors = w.executors();
+        if (!executors.isEmpty()) {
+          return executors.get(0);
+        }
       }
       Thread.sleep(100);
     }
-    throw new AssertionError("the first worker has no executor");
+    throw new AssertionError("no worker has an executor");
   }
 
   /** Asserts one ok row per trial and returns the rows. */

@@ -40,9 +40,22 @@ final class LocalStandaloneCluster implements AutoCloseable {
     /** The executor JVMs this worker launched that are alive now. */
     List<ProcessHandle> executors() {
       return process.descendants().filter(ProcessHandle::isAlive)
-          .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(EXECUTOR_MAIN))
-              .orElse(false))
+          .filter(p -> commandLine(p).contains(EXECUTOR_MAIN))
           .toList();
+    }
+  }
+
+  /** A process's command line; from /proc when the JDK leaves the arguments out (long ones). */
+  static String commandLine(ProcessHandle p) {
+    String args = p.info().arguments().map(a -> String.join(" ", a)).orElse("");
+    if (!args.isEmpty()) {
+      return args;
+    }
+    try {
+      return java.nio.file.Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline"))
+          .replace('\0', ' ');
+    } catch (java.io.IOException | RuntimeException e) {
+      return "";
     }
   }
 
