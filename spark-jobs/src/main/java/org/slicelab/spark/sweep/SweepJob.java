@@ -297,7 +297,7 @@ public final class SweepJob {
             finished.add(new Finished(input, TrialAttempt.recordedByDriver(input.trialId(),
                 input.specJson(), failure.executorLost() ? TrialStatus.CRASHED
                     : TrialStatus.FAILED, failure.describe(), failure.host(),
-                failure.executorId(), failure.attempts() - 1, submitted), null));
+                failure.executorId(), Math.max(0, failure.attempts() - 1), submitted), null));
           } else {
             finished.add(new Finished(input, null, error));
           }
