@@ -67,7 +67,7 @@ class UntilConclusiveTest {
     assertEquals(Map.of("head", 1, "slicefine", 6), seedsPerMethod);
     String state = Files.readString(dir.resolve("out/sequential.json"));
     assertTrue(state.contains("look 2"), state);
-    assertTrue(Files.readString(dir.resolve("out/report/REPORT.md")).contains("look"),
+    assertTrue(Files.readString(dir.resolve("out/report/REPORT.md")).contains("This report is look 2"),
         "the report states the looks");
 
     CliRun other = SweepTestSupport.cli("figure2", "--grid", grid.toString(), "--out", out,
