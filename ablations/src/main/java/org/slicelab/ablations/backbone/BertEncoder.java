@@ -101,8 +101,10 @@ public final class BertEncoder {
         .add(Embedding.embedding(tokenTypeIds, param("embeddings.token_type_embeddings.weight"),
             SparseFormat.DENSE).singletonOrThrow());
     h = layerNorm(h, "embeddings.LayerNorm");
-    NDArray maskBias = attentionMask.toType(DataType.FLOAT32, false).neg().add(1f)
-        .mul(-1e9f).reshape(batch, 1, 1, length);
+    NDArray maskBias = hasPadding(attentionMask)
+        ? attentionMask.toType(DataType.FLOAT32, false).neg().add(1f).mul(-1e9f)
+            .reshape(batch, 1, 1, length)
+        : null;
     for (int l = 0; l < config.layers(); l++) {
       h = layer(l, h, maskBias, batch, length);
     }
@@ -111,14 +113,10 @@ public final class BertEncoder {
 
   private NDArray layer(int l, NDArray h, NDArray maskBias, long batch, long length) {
     String p = "encoder.layer." + l + ".";
-    int heads = config.heads();
-    int headDim = config.hidden() / heads;
     NDArray q = splitHeads(linears.get(p + "attention.self.query").forward(h), batch, length);
     NDArray k = splitHeads(linears.get(p + "attention.self.key").forward(h), batch, length);
     NDArray v = splitHeads(linears.get(p + "attention.self.value").forward(h), batch, length);
-    NDArray scores = Scalars.divide(q.matMul(k.transpose(0, 1, 3, 2)),
-        (float) Math.sqrt(headDim)).add(maskBias);
-    NDArray context = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3)
+    NDArray context = FusedAttention.apply(q, k, v, maskBias).transpose(0, 2, 1, 3)
         .reshape(batch, length, config.hidden());
     NDArray attention = linears.get(p + "attention.output.dense").forward(context);
     h = layerNorm(attention.add(h), p + "attention.output.LayerNorm");
@@ -126,6 +124,13 @@ public final class BertEncoder {
     inner = config.activation().equals("relu") ? Activation.relu(inner) : Activation.gelu(inner);
     NDArray out = linears.get(p + "output.dense").forward(inner);
     return layerNorm(out.add(h), p + "output.LayerNorm");
+  }
+
+  /** True when some token is padding (mask 0); without padding attention needs no mask. */
+  private static boolean hasPadding(NDArray attentionMask) {
+    try (NDArray min = attentionMask.min()) {
+      return min.toType(DataType.INT64, false).getLong() == 0;
+    }
   }
 
   private NDArray splitHeads(NDArray x, long batch, long length) {

@@ -1,0 +1,69 @@
+package org.slicelab.ablations.backbone;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/**
+ * Multi-head attention {@code softmax(q k^T / sqrt(d) + mask) v} through torch's fused
+ * {@code scaled_dot_product_attention} (flash attention on CPU), which DJL does not bind: a
+ * parameter-free TorchScript module ({@code attention.pt}, made by
+ * {@code ablations/src/main/torchscript/make_attention.py}) calls it. The [length, length] score
+ * matrix is never materialised, forward or backward, which is what the Hugging Face peer runs
+ * too. The module is loaded once per JVM and runs on whatever device its inputs are on; autograd
+ * follows the caller's gradient mode.
+ */
+public final class FusedAttention {
+  private static final String RESOURCE = "attention.pt";
+  private static volatile PtSymbolBlock module;
+
+  private FusedAttention() {
+  }
+
+  /**
+   * The attention context [B, H, L, d] of q, k, v [B, H, L, d]; {@code maskBias} is an additive
+   * mask broadcastable to [B, H, L, L], or null when no token is padding.
+   */
+  public static NDArray apply(NDArray q, NDArray k, NDArray v, NDArray maskBias) {
+    NDManager manager = q.getManager();
+    NDArray mask = maskBias != null ? maskBias : manager.create(new Shape(0));
+    return module().forward(new ParameterStore(manager, false), new NDList(q, k, v, mask), true)
+        .singletonOrThrow();
+  }
+
+  private static PtSymbolBlock module() {
+    PtSymbolBlock loaded = module;
+    if (loaded == null) {
+      synchronized (FusedAttention.class) {
+        loaded = module;
+        if (loaded == null) {
+          loaded = load();
+          module = loaded;
+        }
+      }
+    }
+    return loaded;
+  }
+
+  private static PtSymbolBlock load() {
+    // a manager that lives as long as the JVM: the module is shared by every trial
+    NDManager owner = NDManager.newBaseManager("PyTorch");
+    try (InputStream in = FusedAttention.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("the fused attention module " + RESOURCE
+            + " is missing from the classpath (a broken build?)");
+      }
+      return JniUtils.loadModule((PtNDManager) owner, in, false, false);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot load the fused attention module " + RESOURCE, e);
+    }
+  }
+}
