@@ -1,4 +1,4 @@
-package org.slicelab.spark.bench;
+package org.slicelab.ablations.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -13,9 +13,9 @@ import java.util.Locale;
 import java.util.Map;
 import org.slicelab.ablations.backbone.Backbones;
 import org.slicelab.ablations.backbone.BertConfig;
-import org.slicelab.spark.bench.BenchRunner.Result;
-import org.slicelab.spark.bench.BenchRunner.Sample;
-import org.slicelab.spark.bench.BenchRunner.Variant;
+import org.slicelab.ablations.bench.BenchRunner.Result;
+import org.slicelab.ablations.bench.BenchRunner.Sample;
+import org.slicelab.ablations.bench.BenchRunner.Variant;
 
 /**
  * Turns {@link BenchRunner.Result} into the outputs: per-method rows (Parquet

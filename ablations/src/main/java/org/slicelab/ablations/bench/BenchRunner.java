@@ -1,4 +1,4 @@
-package org.slicelab.spark.bench;
+package org.slicelab.ablations.bench;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
