@@ -84,7 +84,7 @@ public final class BenchRunner {
         PeerSample.class, PeerProcess.class, PeerProcess.Step.class,
         ParquetTable.class, ArtifactSizes.class, ArtifactSizes.Tensor.class, MemoryProbe.class,
         FlopCounter.class, FlopCounter.Flops.class, Stats.class, ProcStats.class,
-        ProcStats.Cpu.class, MatmulRate.class, TrainingStep.Timing.class, FlopCounter.Kind.class,
+        ProcStats.Cpu.class, MatmulRate.class, TrainingStep.Timing.class, org.slicelab.ablations.method.LinearTraining.Kind.class,
         FlopCounter.Plan.class, FlopCounter.LinearPlan.class)) {
       try {
         Class.forName(c.getName(), true, c.getClassLoader());

@@ -14,7 +14,6 @@ import org.slicelab.ablations.backbone.ModelExport;
 import org.slicelab.ablations.backbone.TextClassifier;
 import org.slicelab.ablations.method.FineTuningMethod;
 import org.slicelab.ablations.method.MethodContext;
-import org.slicelab.ablations.method.Methods;
 import org.slicelab.ablations.select.SelectionData;
 import org.slicelab.ablations.train.Autograd;
 import org.slicelab.ablations.train.ClassificationMetrics;
@@ -77,18 +76,20 @@ public final class TrialRunner {
       }
       TextClassifier model = TextClassifier.create(manager, backbone.config(), weights,
           data.numClasses(), spec.seed());
-      FineTuningMethod method = Methods.create(spec);
-      method.attach(model, new MethodContext(spec, manager, new SelectionData(
+      TrainingOptions training = new TrainingOptions(spec.epochs(), spec.batchSize(),
+          spec.effectiveLr(), spec.warmupFraction(), spec.weightDecay(), spec.gradClip(),
+          spec.seed());
+      FineTuningMethod method = spec.newMethod();
+      method.attach(model, new MethodContext(manager, new SelectionData(
           backbone.config(), backbone.weights(), data.train(),
           data.dataChecksum().substring(0, 12) + "-" + backbone.weightsSha256()
-              .substring(0, 12))));
+              .substring(0, 12), spec.dataSeed(), spec.trainSize(), spec.maxLen()), training));
       metrics.put("trainable_params", method.trainableParameterCount());
       injectFault(spec, model);
       metrics.put("setup_seconds", seconds(start));
 
       TrainingOutcome outcome = TrainingLoop.train(model, method, data.train(), manager,
-          new TrainingOptions(spec.epochs(), spec.batchSize(), spec.effectiveLr(),
-              spec.warmupFraction(), spec.weightDecay(), spec.gradClip(), spec.seed()));
+          training);
       method.merge(model);
 
       long evalStart = System.nanoTime();
