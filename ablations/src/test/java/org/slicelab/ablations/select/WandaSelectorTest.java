@@ -1,5 +1,6 @@
 package org.slicelab.ablations.select;
 
+import org.slicelab.ablations.testing.TrialContexts;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -109,9 +110,8 @@ class WandaSelectorTest {
   }
 
   private static SelectionContext context(TrialSpec spec, EncodedDataset data) {
-    return new SelectionContext(spec, manager, new SelectionData(TinyModels.CONFIG,
-        TinyModels.weights(TinyModels.CONFIG, 3), data, "tiny"),
-        MaskedFullFineTuning.LOTTERY_TICKET_ROUNDS);
+    return TrialContexts.selection(spec, manager, TrialContexts.data(spec,
+        TinyModels.weights(TinyModels.CONFIG, 3), data, "tiny"));
   }
 
   /** Sum of squares of rows of {@code h} [B, L, d] (or [B, d]) over real tokens, per feature. */
@@ -267,7 +267,7 @@ class WandaSelectorTest {
 
   @Test
   void registryBuildsEverySelectorAndRejectsUnknownOnes() {
-    for (String name : TrialSpec.SELECTORS) {
+    for (String name : SliceSelectors.SELECTORS) {
       SliceSelector s = SliceSelectors.create(name);
       assertTrue(name.startsWith("wanda") == s instanceof WandaSelector, name);
       assertTrue(name.startsWith("lth") == s instanceof LotteryTicketSelector, name);

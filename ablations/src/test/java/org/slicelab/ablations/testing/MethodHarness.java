@@ -33,10 +33,9 @@ public final class MethodHarness implements AutoCloseable {
     model = TinyModels.classifier(manager, 3);
     before = model.toHost();
     data = TinyModels.data(n, 12, 5);
-    method = Methods.create(spec);
-    method.attach(model, new MethodContext(spec, manager,
-        new SelectionData(TinyModels.CONFIG, TinyModels.weights(TinyModels.CONFIG, 3), data,
-            "tiny")));
+    method = spec.newMethod();
+    method.attach(model, TrialContexts.method(spec, manager,
+        TrialContexts.data(spec, TinyModels.weights(TinyModels.CONFIG, 3), data, "tiny")));
   }
 
   /** Trains one epoch in batches of {@code batch} with learning rate {@code lr}. */
