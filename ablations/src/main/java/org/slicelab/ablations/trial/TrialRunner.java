@@ -1,9 +1,7 @@
 package org.slicelab.ablations.trial;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,15 +59,13 @@ public final class TrialRunner {
       Runtime.getRuntime().halt(TrialSpec.FAULT_EXIT_CODE);
     }
     Map<String, Object> metrics = new LinkedHashMap<>();
-    Map<String, String> provenance = provenance(device);
+    Map<String, String> provenance = Provenance.of(device);
     long start = System.nanoTime();
     try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
       Autograd.setRecording(false);
       TrialResources.TaskData data = resources.taskData(spec);
       Backbone backbone = resources.backbone(spec.backbone());
-      provenance.put("data_sha256", data.dataChecksum());
-      provenance.put("weights_sha256", backbone.weightsSha256());
-      provenance.putAll(data.fingerprints());
+      Provenance.addInputs(provenance, backbone, data);
       Map<String, FloatTensor> weights = backbone.weights();
       if (spec.init().equals("random")) {
         weights = TextClassifier.randomLike(weights, spec.seed());
@@ -159,22 +155,5 @@ public final class TrialRunner {
 
   private static double seconds(long startNanos) {
     return (System.nanoTime() - startNanos) / 1e9;
-  }
-
-  /** Where and with what a trial runs. */
-  public static Map<String, String> provenance(Device device) {
-    Map<String, String> p = new LinkedHashMap<>();
-    p.put("device", device.toString());
-    p.put("slicelab_version", VERSION);
-    p.put("djl_version", Engine.getDjlVersion());
-    p.put("pytorch_version", Engine.getEngine("PyTorch").getVersion());
-    p.put("java_version", System.getProperty("java.version"));
-    p.put("os_arch", System.getProperty("os.name") + "/" + System.getProperty("os.arch"));
-    try {
-      p.put("host", InetAddress.getLocalHost().getHostName());
-    } catch (java.io.IOException e) {
-      p.put("host", "unknown");
-    }
-    return p;
   }
 }
