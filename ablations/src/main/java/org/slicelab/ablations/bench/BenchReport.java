@@ -83,11 +83,16 @@ public final class BenchReport {
     }
     Map<Integer, Double> byRound = new LinkedHashMap<>();
     peerSamples(peer).forEach(s -> byRound.put(s.round(), s.step().stepMs()));
+    return pairedRatios(a, byRound);
+  }
+
+  /** {@code a}'s step / {@code other}'s step time of the same round, over the rounds both ran. */
+  private Stats pairedRatios(Variant a, Map<Integer, Double> other) {
     List<Double> ratios = new ArrayList<>();
     for (Sample s : samples(a)) {
-      Double other = byRound.get(s.round());
-      if (other != null && other > 0) {
-        ratios.add(s.stepMs() / other);
+      Double b = other.get(s.round());
+      if (b != null && b > 0) {
+        ratios.add(s.stepMs() / b);
       }
     }
     return Stats.of(ratios);
@@ -106,14 +111,7 @@ public final class BenchReport {
     }
     Map<Integer, Double> bByRound = new LinkedHashMap<>();
     samples(b).forEach(s -> bByRound.put(s.round(), s.stepMs()));
-    List<Double> ratios = new ArrayList<>();
-    for (Sample s : samples(a)) {
-      Double other = bByRound.get(s.round());
-      if (other != null && other > 0) {
-        ratios.add(s.stepMs() / other);
-      }
-    }
-    return Stats.of(ratios);
+    return pairedRatios(a, bByRound);
   }
 
   private Map<String, Object> row(Variant v) {
