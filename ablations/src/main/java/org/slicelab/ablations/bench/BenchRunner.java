@@ -20,7 +20,6 @@ import org.slicelab.ablations.train.Autograd;
 import org.slicelab.ablations.train.TrainingStep;
 import org.slicelab.ablations.trial.Provenance;
 import org.slicelab.ablations.trial.TrialResources;
-import org.slicelab.ablations.trial.TrialRunner;
 
 /**
  * Runs the benchmark: every method's training step, interleaved round-robin in one process so

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slicelab.ablations.backbone.FloatTensor;
 import org.slicelab.ablations.backbone.LinearLayer;
 import org.slicelab.ablations.cache.CacheDirs;
-import org.slicelab.ablations.method.MaskedFullFineTuning;
 import org.slicelab.ablations.method.SliceFine;
 import org.slicelab.ablations.testing.MethodHarness;
 import org.slicelab.ablations.testing.TinyModels;

@@ -24,7 +24,6 @@ import org.slicelab.ablations.backbone.BertEncoder;
 import org.slicelab.ablations.backbone.LinearAdapter;
 import org.slicelab.ablations.backbone.LinearLayer;
 import org.slicelab.ablations.backbone.TextClassifier;
-import org.slicelab.ablations.method.MaskedFullFineTuning;
 import org.slicelab.ablations.testing.TinyModels;
 import org.slicelab.ablations.train.Autograd;
 import org.slicelab.ablations.train.EncodedDataset;
