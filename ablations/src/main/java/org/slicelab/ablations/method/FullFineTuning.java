@@ -10,6 +10,13 @@ import org.slicelab.ablations.train.Trainable;
 
 /** Full fine-tuning: every parameter (embeddings, LayerNorms, Linears, head) trains. */
 public final class FullFineTuning implements FineTuningMethod {
+  /** Default peak learning rate of {@code method = full} (also lottery-ticket rounds). */
+  public static final double DEFAULT_LR = 5e-5;
+  /** The registration of {@code method = full} (no options of its own). */
+  public static final MethodType<MethodSettings.None> TYPE = new MethodType<>("full", DEFAULT_LR,
+      List.of(), values -> new MethodSettings.None(LinearTraining.WHOLE_MODEL),
+      settings -> new FullFineTuning(), List.of(), MethodType.BenchLabel.plain("full"));
+
   private final List<Trainable> trainables = new ArrayList<>();
 
   @Override

@@ -7,6 +7,11 @@ import org.slicelab.ablations.train.Trainable;
 
 /** Linear probe: only the classification head trains; the encoder is frozen. */
 public final class HeadOnly implements FineTuningMethod {
+  /** The registration of {@code method = head} (no options of its own). */
+  public static final MethodType<MethodSettings.None> TYPE = new MethodType<>("head", 5e-3,
+      List.of(), values -> new MethodSettings.None(LinearTraining.FROZEN_ENCODER),
+      settings -> new HeadOnly(), List.of(), MethodType.BenchLabel.plain("head"));
+
   private List<Trainable> trainables = List.of();
 
   @Override

@@ -17,12 +17,12 @@ import org.slicelab.ablations.train.TrainingTarget;
 public final class MaskedFullFineTuning implements FineTuningMethod {
   /**
    * The masked training of lottery-ticket rounds, at the default learning rate of
-   * {@code method = full}.
+   * {@code method = full} ({@link FullFineTuning#DEFAULT_LR}).
    */
   public static final MaskedTraining LOTTERY_TICKET_ROUNDS = new MaskedTraining() {
     @Override
     public double learningRate() {
-      return Methods.defaultLr("full");
+      return FullFineTuning.DEFAULT_LR;
     }
 
     @Override

@@ -7,7 +7,9 @@ import java.util.List;
 import org.slicelab.ablations.backbone.LinearLayer;
 import org.slicelab.ablations.backbone.TextClassifier;
 import org.slicelab.ablations.train.Trainable;
-import org.slicelab.ablations.trial.TrialSpec;
+import java.util.Map;
+import org.slicelab.ablations.backbone.BertConfig;
+import org.slicelab.ablations.config.Option;
 
 /**
  * SIFT (sparse increment fine-tuning): in every targeted weight and bias, train only the
@@ -17,15 +19,48 @@ import org.slicelab.ablations.trial.TrialSpec;
  * The head trains fully.
  */
 public final class Sift implements FineTuningMethod {
-  private final TrialSpec spec;
+  /** Option {@code sift_rate}: the top-x fraction. */
+  public static final Option<Double> SIFT_RATE = Option.number("sift_rate", 0.01,
+      "SIFT top-x fraction per tensor, in (0, 1]", v -> v > 0 && v <= 1, "a number in (0, 1]");
+  /** The registration of {@code method = sift}. */
+  public static final MethodType<Settings> TYPE = new MethodType<>("sift", 5e-3,
+      List.of(SIFT_RATE, MethodOptions.TARGETS), Settings::from, Sift::new,
+      List.of("sift_rate"), MethodType.BenchLabel.of("sift_(\\d+(?:\\.\\d+)?)pct",
+          "sift_<x>pct", m -> Map.of("sift_rate", Double.parseDouble(m.group(1)) / 100.0)));
+
+  /**
+   * SIFT's settings.
+   *
+   * @param rate top-x fraction of every targeted tensor
+   * @param targets layer patterns of the sparsely trained Linears
+   */
+  public record Settings(double rate, List<String> targets) implements MethodSettings {
+    /** The settings in a checked option map. */
+    public static Settings from(Map<String, ?> values) {
+      return new Settings(SIFT_RATE.in(values),
+          MethodOptions.targetList(MethodOptions.TARGETS.in(values)));
+    }
+
+    @Override
+    public void checkShapes(BertConfig config, int numClasses) {
+      MethodOptions.targetShapes(config, targets);
+    }
+
+    @Override
+    public LinearTraining linearTraining() {
+      return LinearTraining.targeted(LinearTraining.Kind.FULL, 0, targets);
+    }
+  }
+
+  private final Settings settings;
   private final List<NDArray> tensors = new ArrayList<>();
   private final List<String> names = new ArrayList<>();
   private final List<Trainable> trainables = new ArrayList<>();
   private List<Trainable> head = List.of();
 
-  /** SIFT with {@code sift_rate} and {@code targets} from {@code spec}. */
-  public Sift(TrialSpec spec) {
-    this.spec = spec;
+  /** SIFT with {@code settings}. */
+  public Sift(Settings settings) {
+    this.settings = settings;
   }
 
   /** Entries kept in a tensor of {@code numel} entries at {@code rate}. */
@@ -36,7 +71,7 @@ public final class Sift implements FineTuningMethod {
   @Override
   public void attach(TextClassifier model, MethodContext context) {
     for (LinearLayer layer : LayerPatterns.select(model.encoder().linearLayers(),
-        spec.targetList())) {
+        settings.targets())) {
       tensors.add(layer.weight());
       names.add(layer.name() + ".weight");
       tensors.add(layer.bias());
@@ -59,7 +94,7 @@ public final class Sift implements FineTuningMethod {
     for (int i = 0; i < tensors.size(); i++) {
       NDArray tensor = tensors.get(i);
       long numel = tensor.size();
-      int k = (int) keptEntries(numel, spec.siftRate());
+      int k = (int) keptEntries(numel, settings.rate());
       NDArray magnitude = tensor.getGradient().reshape(-1).abs();
       NDArray indices = magnitude.topK(k, 0, true, false).get(1).toType(DataType.INT64, false)
           .sort();
@@ -88,7 +123,7 @@ public final class Sift implements FineTuningMethod {
   public long trainableParameterCount() {
     long sparse = 0;
     for (NDArray tensor : tensors) {
-      sparse += keptEntries(tensor.size(), spec.siftRate());
+      sparse += keptEntries(tensor.size(), settings.rate());
     }
     return sparse + head.stream().mapToLong(Trainable::size).sum();
   }

@@ -5,15 +5,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slicelab.ablations.backbone.BertConfig;
 import org.slicelab.ablations.backbone.LinearLayer;
 import org.slicelab.ablations.backbone.TextClassifier;
+import org.slicelab.ablations.config.Option;
 import org.slicelab.ablations.select.SelectionContext;
+import org.slicelab.ablations.select.SelectorSettings;
 import org.slicelab.ablations.select.SliceAxis;
 import org.slicelab.ablations.select.SliceSelector;
 import org.slicelab.ablations.select.SliceSelectors;
+import org.slicelab.ablations.select.SliceWindow;
 import org.slicelab.ablations.train.DenseTrainable;
 import org.slicelab.ablations.train.Trainable;
-import org.slicelab.ablations.trial.TrialSpec;
 
 /**
  * SliceFine: train only a rank-r slice (rows or columns) of every targeted weight matrix; no
@@ -26,23 +29,96 @@ import org.slicelab.ablations.trial.TrialSpec;
  * (ours: the paper shows the alternation but not the pointer rule).
  */
 public final class SliceFine implements FineTuningMethod {
-  private final TrialSpec spec;
+  /** Option {@code mode}: slice orientation. */
+  public static final Option<String> MODE = Option.oneOf("mode", "row",
+      "slice orientation: [row, column, alternate]", List.of("row", "column", "alternate"));
+  /** Option {@code move_steps}. */
+  public static final Option<Integer> MOVE_STEPS = Option.integer("move_steps", 0,
+      "move the slice every N steps; 0 = static", v -> v >= 0,
+      "an integer >= 0 (0 = static slice)");
+  /** Option {@code bias}. */
+  public static final Option<Boolean> BIAS = Option.flag("bias", false,
+      "also train the full bias of every targeted layer");
+  /** Option {@code head}: the classifier head's treatment. */
+  public static final Option<String> HEAD = Option.oneOf("head", "full",
+      "classifier head: full (trained fully) or slice", List.of("full", "slice"));
+  /** The registration of {@code method = slicefine}. */
+  public static final MethodType<Settings> TYPE = new MethodType<>("slicefine", 5e-3,
+      List.of(MethodOptions.RANK, SliceWindow.POSITION, MODE, MOVE_STEPS, BIAS,
+          MethodOptions.TARGETS, HEAD, SelectorSettings.SELECTOR, SelectorSettings.CALIB_SIZE,
+          SelectorSettings.LTH_SPARSITY, SelectorSettings.LTH_ROUNDS),
+      Settings::from, SliceFine::new, List.of("rank", "mode", "position", "selector"),
+      MethodType.BenchLabel.of("slicefine_r(\\d+)_(row|column)", "slicefine_r<k>_<row|column>",
+          m -> Map.of("rank", Integer.parseInt(m.group(1)), "mode", m.group(2))));
+
+  /**
+   * SliceFine's settings.
+   *
+   * @param window slice rank and start
+   * @param mode row, column or alternate
+   * @param moveSteps move the slice every N steps (0 = static)
+   * @param bias also train the full bias of every targeted layer
+   * @param targets layer patterns of the sliced Linears
+   * @param head {@code full} (head trains fully) or {@code slice}
+   * @param selection how static slices are chosen
+   */
+  public record Settings(SliceWindow window, String mode, int moveSteps, boolean bias,
+      List<String> targets, String head, SelectorSettings selection) implements MethodSettings {
+    /** The settings in a checked option map. */
+    public static Settings from(Map<String, ?> values) {
+      return new Settings(new SliceWindow(MethodOptions.RANK.in(values),
+          SliceWindow.POSITION.in(values)), MODE.in(values), MOVE_STEPS.in(values),
+          BIAS.in(values), MethodOptions.targetList(MethodOptions.TARGETS.in(values)),
+          HEAD.in(values), SelectorSettings.from(values));
+    }
+
+    /** Slice rank r. */
+    public int rank() {
+      return window.rank();
+    }
+
+    @Override
+    public void checkShapes(BertConfig config, int numClasses) {
+      Map<String, int[]> shapes = new LinkedHashMap<>(MethodOptions.targetShapes(config,
+          targets));
+      if (head.equals("slice")) {
+        shapes.put("classifier", new int[] {numClasses, config.hidden()});
+      }
+      shapes.forEach((name, shape) -> {
+        if (!mode.equals("column")) {
+          window.start(shape[0], name + " (rows)");
+        }
+        if (!mode.equals("row")) {
+          window.start(shape[1], name + " (columns)");
+        }
+      });
+    }
+
+    @Override
+    public LinearTraining linearTraining() {
+      return LinearTraining.targeted(mode.equals("row") ? LinearTraining.Kind.ROW_SLICE
+          : LinearTraining.Kind.COLUMN_SLICE, rank(), targets);
+    }
+  }
+
+  private final Settings settings;
   private final Map<LinearLayer, SliceAdapter> slices = new LinkedHashMap<>();
   private final Map<LinearLayer, int[]> nextStart = new LinkedHashMap<>();
   private final List<Trainable> fixedTrainables = new ArrayList<>();
   private NDManager manager;
   private SliceAxis axis;
 
-  /** SliceFine configured by {@code spec} (rank, position, mode, move_steps, bias, targets, head, selector). */
-  public SliceFine(TrialSpec spec) {
-    this.spec = spec;
-    boolean moving = spec.moveSteps() > 0;
-    if (spec.mode().equals("alternate") && !moving) {
+  /** SliceFine with {@code settings}; rejects settings that contradict each other. */
+  public SliceFine(Settings settings) {
+    this.settings = settings;
+    boolean moving = settings.moveSteps() > 0;
+    if (settings.mode().equals("alternate") && !moving) {
       throw new IllegalArgumentException("trial option 'mode' = alternate needs 'move_steps' > 0"
           + " (alternation happens at each move)");
     }
-    if (moving && !spec.selector().equals("position")) {
-      throw new IllegalArgumentException("trial option 'selector' = " + spec.selector()
+    if (moving && !settings.selection().selector().equals("position")) {
+      throw new IllegalArgumentException("trial option 'selector' = "
+          + settings.selection().selector()
           + " selects a static slice: it needs 'move_steps' = 0");
     }
   }
@@ -50,31 +126,32 @@ public final class SliceFine implements FineTuningMethod {
   @Override
   public void attach(TextClassifier model, MethodContext context) {
     manager = context.manager();
-    axis = spec.mode().equals("row") ? SliceAxis.ROW : SliceAxis.COLUMN;
+    axis = settings.mode().equals("row") ? SliceAxis.ROW : SliceAxis.COLUMN;
     List<LinearLayer> targets = LayerPatterns.select(model.encoder().linearLayers(),
-        spec.targetList());
+        settings.targets());
     targets = new ArrayList<>(targets);
-    if (spec.head().equals("slice")) {
+    if (settings.head().equals("slice")) {
       targets.add(model.head());
     } else {
       fixedTrainables.addAll(HeadOnly.headTrainables(model));
     }
-    if (spec.bias()) {
+    if (settings.bias()) {
       for (LinearLayer layer : targets) {
         if (layer != model.head()) {
           fixedTrainables.add(new DenseTrainable(layer.name() + ".bias", layer.bias()));
         }
       }
     }
-    SliceSelector selector = SliceSelectors.create(spec.selector());
+    SliceSelector selector = SliceSelectors.create(settings.selection().selector());
     Map<String, int[]> chosen = selector.select(model, targets, axis, new SelectionContext(
-        context.spec(), context.manager(), context.selection(),
-        MaskedFullFineTuning.LOTTERY_TICKET_ROUNDS));
+        settings.window(), settings.selection(), context.training(), context.manager(),
+        context.selection(), MaskedFullFineTuning.LOTTERY_TICKET_ROUNDS));
     for (LinearLayer layer : targets) {
       int[] indices = chosen.get(layer.name());
       install(layer, axis, indices);
-      int rowStart = spec.slicePosition(layer.outFeatures(), layer.name() + " (rows)");
-      int columnStart = spec.slicePosition(layer.inFeatures(), layer.name() + " (columns)");
+      int rowStart = settings.window().start(layer.outFeatures(), layer.name() + " (rows)");
+      int columnStart = settings.window().start(layer.inFeatures(),
+          layer.name() + " (columns)");
       nextStart.put(layer, new int[] {rowStart, columnStart});
     }
   }
@@ -104,24 +181,25 @@ public final class SliceFine implements FineTuningMethod {
 
   @Override
   public boolean afterStep(int stepsDone) {
-    if (spec.moveSteps() == 0 || stepsDone % spec.moveSteps() != 0) {
+    if (settings.moveSteps() == 0 || stepsDone % settings.moveSteps() != 0) {
       return false;
     }
-    SliceAxis nextAxis = spec.mode().equals("alternate") ? axis.other() : axis;
+    SliceAxis nextAxis = settings.mode().equals("alternate") ? axis.other() : axis;
     for (LinearLayer layer : new ArrayList<>(slices.keySet())) {
       int[] pointers = nextStart.get(layer);
       pointers[axis.ordinal()] = advance(pointers[axis.ordinal()], axis.dimension(layer));
       layer.mergeAdapters();
       slices.remove(layer).close();
-      install(layer, nextAxis, SliceSelector.window(pointers[nextAxis.ordinal()], spec.rank()));
+      install(layer, nextAxis,
+          SliceSelector.window(pointers[nextAxis.ordinal()], settings.rank()));
     }
     axis = nextAxis;
     return true;
   }
 
   private int advance(int start, int dim) {
-    int next = start + spec.rank();
-    return next + spec.rank() > dim ? 0 : next;
+    int next = start + settings.rank();
+    return next + settings.rank() > dim ? 0 : next;
   }
 
   @Override

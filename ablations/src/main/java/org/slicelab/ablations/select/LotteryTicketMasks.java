@@ -3,7 +3,7 @@ package org.slicelab.ablations.select;
 import java.nio.file.Path;
 import java.util.List;
 import org.slicelab.ablations.cache.ArtifactCache;
-import org.slicelab.ablations.trial.TrialSpec;
+import org.slicelab.ablations.train.TrainingOptions;
 
 /**
  * Lottery-ticket masks for {@code lth:} selectors: computed by {@link IterativeMagnitudePruning}
@@ -52,13 +52,16 @@ public final class LotteryTicketMasks {
       double sparsity, int rounds, int epochs, int batchSize, double lr, double warmupFraction,
       double weightDecay, double gradClip, List<String> layers, int numClasses) {
 
-    /** The settings of a trial for {@code layers}, fine-tuned at {@code lr}. */
-    public static Settings of(TrialSpec spec, SelectionData data, double lr, List<String> layers,
+    /** The settings of a selection for {@code layers}, fine-tuned at {@code lr}. */
+    public static Settings of(SelectionContext context, double lr, List<String> layers,
         int numClasses) {
-      return new Settings(data.taskKey(), spec.seed(), spec.dataSeed(), spec.trainSize(),
-          spec.maxLen(), spec.lthSparsity(), spec.lthRounds(), spec.epochs(), spec.batchSize(),
-          lr, spec.warmupFraction(), spec.weightDecay(), spec.gradClip(), List.copyOf(layers),
-          numClasses);
+      SelectionData data = context.data();
+      SelectorSettings selection = context.selection();
+      TrainingOptions training = context.training();
+      return new Settings(data.taskKey(), training.seed(), data.dataSeed(), data.trainSize(),
+          data.maxLen(), selection.lthSparsity(), selection.lthRounds(), training.epochs(),
+          training.batchSize(), lr, training.warmupFraction(), training.weightDecay(),
+          training.gradClip(), List.copyOf(layers), numClasses);
     }
 
     /** The canonical key string (its SHA-256 names the cache file). */
@@ -98,8 +101,8 @@ public final class LotteryTicketMasks {
    */
   public static MaskSummary obtain(List<String> layers, int numClasses,
       SelectionContext context) {
-    Settings settings = Settings.of(context.spec(), context.data(),
-        context.maskedTraining().learningRate(), layers, numClasses);
+    Settings settings = Settings.of(context, context.maskedTraining().learningRate(), layers,
+        numClasses);
     return CACHE.obtain(settings.key(), () -> {
       MaskSummary summary = IterativeMagnitudePruning.run(settings, context);
       LOG.log(System.Logger.Level.INFO, String.format(

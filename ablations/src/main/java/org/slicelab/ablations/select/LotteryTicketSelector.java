@@ -34,7 +34,7 @@ public final class LotteryTicketSelector implements SliceSelector {
   @Override
   public Map<String, int[]> select(TextClassifier model, List<LinearLayer> layers, SliceAxis axis,
       SelectionContext context) {
-    int rank = context.spec().rank();
+    int rank = context.window().rank();
     for (LinearLayer layer : layers) {
       axis.checkRank(rank, layer);
     }

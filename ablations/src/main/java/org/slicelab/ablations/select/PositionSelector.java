@@ -14,9 +14,9 @@ public final class PositionSelector implements SliceSelector {
       SelectionContext context) {
     Map<String, int[]> out = new LinkedHashMap<>();
     for (LinearLayer layer : layers) {
-      int start = context.spec().slicePosition(axis.dimension(layer),
+      int start = context.window().start(axis.dimension(layer),
           layer.name() + " (" + axis.label() + "s)");
-      out.put(layer.name(), SliceSelector.window(start, context.spec().rank()));
+      out.put(layer.name(), SliceSelector.window(start, context.window().rank()));
     }
     return out;
   }

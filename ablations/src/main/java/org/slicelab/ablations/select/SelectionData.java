@@ -13,7 +13,10 @@ import org.slicelab.ablations.train.EncodedDataset;
  * @param pretrained pretrained encoder weights by Hugging Face name
  * @param train the trial's training examples
  * @param taskKey identifies backbone and data (checksums) for cache file names
+ * @param dataSeed the seed of the trial's data split
+ * @param trainSize the trial's requested training examples
+ * @param maxLen tokens per example
  */
 public record SelectionData(BertConfig config, Map<String, FloatTensor> pretrained,
-    EncodedDataset train, String taskKey) {
+    EncodedDataset train, String taskKey, long dataSeed, int trainSize, int maxLen) {
 }

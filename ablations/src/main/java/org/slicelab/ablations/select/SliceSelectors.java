@@ -1,9 +1,14 @@
 package org.slicelab.ablations.select;
 
-import org.slicelab.ablations.trial.TrialSpec;
+import java.util.List;
 
 /** Builds the selector named by a trial's {@code selector} option. */
 public final class SliceSelectors {
+  /** Every selector value, in help order. */
+  public static final List<String> SELECTORS = List.of("position", "wanda:most", "wanda:least",
+      "wanda:mixed", "wanda:random", "wanda-window:most", "wanda-window:least", "lth:good",
+      "lth:bad");
+
   private SliceSelectors() {
   }
 
@@ -43,6 +48,6 @@ public final class SliceSelectors {
       }
     }
     throw new IllegalArgumentException("trial option 'selector' = " + selector
-        + " is invalid: must be one of " + TrialSpec.SELECTORS);
+        + " is invalid: must be one of " + SELECTORS);
   }
 }

@@ -65,7 +65,7 @@ public final class WandaSelector implements SliceSelector {
   @Override
   public Map<String, int[]> select(TextClassifier model, List<LinearLayer> layers, SliceAxis axis,
       SelectionContext context) {
-    int rank = context.spec().rank();
+    int rank = context.window().rank();
     for (LinearLayer layer : layers) {
       axis.checkRank(rank, layer);
     }
@@ -73,14 +73,14 @@ public final class WandaSelector implements SliceSelector {
     if (!window && category.equals("random")) {
       for (LinearLayer layer : layers) {
         out.put(layer.name(), randomChoice(axis.dimension(layer), rank,
-            randomFor(context.spec().seed(), layer.name())));
+            randomFor(context.training().seed(), layer.name())));
       }
       return out;
     }
     EncodedDataset train = context.data().train();
-    EncodedDataset calibration = train.range(0, Math.min(context.spec().calibSize(), train.size()));
+    EncodedDataset calibration = train.range(0, Math.min(context.selection().calibSize(), train.size()));
     Map<String, double[]> norms = calibrate(model, layers, calibration,
-        context.spec().batchSize(), context.manager());
+        context.training().batchSize(), context.manager());
     for (LinearLayer layer : layers) {
       double[] s = scores(layer.weight().toFloatArray(), layer.outFeatures(), layer.inFeatures(),
           norms.get(layer.name()), axis);

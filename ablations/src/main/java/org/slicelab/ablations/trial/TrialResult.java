@@ -82,11 +82,9 @@ public final class TrialResult implements Serializable {
     out.put("trial_id", trialId());
     out.put("status", status.label());
     out.put("method", spec.method());
-    out.put("selector", spec.selector());
-    out.put("rank", spec.rank());
-    out.put("mode", spec.mode());
-    out.put("position", spec.position());
-    out.put("sift_rate", spec.siftRate());
+    for (String option : List.of("selector", "rank", "mode", "position", "sift_rate")) {
+      out.put(option, spec.get(option));
+    }
     out.putAll(metrics);
     out.put("device", provenance.get("device"));
     if (error != null) {

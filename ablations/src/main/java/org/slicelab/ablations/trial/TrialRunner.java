@@ -1,9 +1,7 @@
 package org.slicelab.ablations.trial;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +12,6 @@ import org.slicelab.ablations.backbone.ModelExport;
 import org.slicelab.ablations.backbone.TextClassifier;
 import org.slicelab.ablations.method.FineTuningMethod;
 import org.slicelab.ablations.method.MethodContext;
-import org.slicelab.ablations.method.Methods;
 import org.slicelab.ablations.select.SelectionData;
 import org.slicelab.ablations.train.Autograd;
 import org.slicelab.ablations.train.ClassificationMetrics;
@@ -62,33 +59,33 @@ public final class TrialRunner {
       Runtime.getRuntime().halt(TrialSpec.FAULT_EXIT_CODE);
     }
     Map<String, Object> metrics = new LinkedHashMap<>();
-    Map<String, String> provenance = provenance(device);
+    Map<String, String> provenance = Provenance.of(device);
     long start = System.nanoTime();
     try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
       Autograd.setRecording(false);
       TrialResources.TaskData data = resources.taskData(spec);
       Backbone backbone = resources.backbone(spec.backbone());
-      provenance.put("data_sha256", data.dataChecksum());
-      provenance.put("weights_sha256", backbone.weightsSha256());
-      provenance.putAll(data.fingerprints());
+      Provenance.addInputs(provenance, backbone, data);
       Map<String, FloatTensor> weights = backbone.weights();
       if (spec.init().equals("random")) {
         weights = TextClassifier.randomLike(weights, spec.seed());
       }
       TextClassifier model = TextClassifier.create(manager, backbone.config(), weights,
           data.numClasses(), spec.seed());
-      FineTuningMethod method = Methods.create(spec);
-      method.attach(model, new MethodContext(spec, manager, new SelectionData(
+      TrainingOptions training = new TrainingOptions(spec.epochs(), spec.batchSize(),
+          spec.effectiveLr(), spec.warmupFraction(), spec.weightDecay(), spec.gradClip(),
+          spec.seed());
+      FineTuningMethod method = spec.newMethod();
+      method.attach(model, new MethodContext(manager, new SelectionData(
           backbone.config(), backbone.weights(), data.train(),
           data.dataChecksum().substring(0, 12) + "-" + backbone.weightsSha256()
-              .substring(0, 12))));
+              .substring(0, 12), spec.dataSeed(), spec.trainSize(), spec.maxLen()), training));
       metrics.put("trainable_params", method.trainableParameterCount());
       injectFault(spec, model);
       metrics.put("setup_seconds", seconds(start));
 
       TrainingOutcome outcome = TrainingLoop.train(model, method, data.train(), manager,
-          new TrainingOptions(spec.epochs(), spec.batchSize(), spec.effectiveLr(),
-              spec.warmupFraction(), spec.weightDecay(), spec.gradClip(), spec.seed()));
+          training);
       method.merge(model);
 
       long evalStart = System.nanoTime();
@@ -158,22 +155,5 @@ public final class TrialRunner {
 
   private static double seconds(long startNanos) {
     return (System.nanoTime() - startNanos) / 1e9;
-  }
-
-  /** Where and with what a trial runs. */
-  public static Map<String, String> provenance(Device device) {
-    Map<String, String> p = new LinkedHashMap<>();
-    p.put("device", device.toString());
-    p.put("slicelab_version", VERSION);
-    p.put("djl_version", Engine.getDjlVersion());
-    p.put("pytorch_version", Engine.getEngine("PyTorch").getVersion());
-    p.put("java_version", System.getProperty("java.version"));
-    p.put("os_arch", System.getProperty("os.name") + "/" + System.getProperty("os.arch"));
-    try {
-      p.put("host", InetAddress.getLocalHost().getHostName());
-    } catch (java.io.IOException e) {
-      p.put("host", "unknown");
-    }
-    return p;
   }
 }

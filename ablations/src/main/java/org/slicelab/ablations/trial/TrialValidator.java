@@ -1,17 +1,10 @@
 package org.slicelab.ablations.trial;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import org.slicelab.ablations.backbone.Backbones;
 import org.slicelab.ablations.backbone.BertConfig;
-import org.slicelab.ablations.backbone.LinearLayer;
-import org.slicelab.ablations.data.DatasetSplits;
 import org.slicelab.ablations.data.Dataset;
+import org.slicelab.ablations.data.DatasetSplits;
 import org.slicelab.ablations.data.Datasets;
-import org.slicelab.ablations.method.LayerPatterns;
-import org.slicelab.ablations.method.Methods;
 
 /**
  * Checks a {@link TrialSpec} against the backbone's shapes and the data's split sizes before any
@@ -43,36 +36,13 @@ public final class TrialValidator {
     checkShapes(spec, config, 2);
   }
 
-  /** The shape checks alone, for a head with {@code numClasses} outputs. */
+  /**
+   * The shape checks alone, for a head with {@code numClasses} outputs: the method's
+   * cross-option checks (it is created), then its settings' checks against the backbone.
+   */
   public static void checkShapes(TrialSpec spec, BertConfig config, int numClasses) {
-    Methods.create(spec);
-    if (!spec.method().equals("slicefine") && !spec.method().equals("lora")
-        && !spec.method().equals("sift")) {
-      return;
-    }
-    Map<String, int[]> shapes = new LinkedHashMap<>(config.linearShapes());
-    List<String> targets = new ArrayList<>(
-        LayerPatterns.selectNames(new ArrayList<>(shapes.keySet()), spec.targetList()));
-    if (spec.method().equals("slicefine") && spec.head().equals("slice")) {
-      shapes.put("classifier", new int[] {numClasses, config.hidden()});
-      targets.add("classifier");
-    }
-    for (String name : targets) {
-      int[] shape = shapes.get(name);
-      switch (spec.method()) {
-        case "slicefine" -> {
-          if (!spec.mode().equals("column")) {
-            spec.slicePosition(shape[0], name + " (rows)");
-          }
-          if (!spec.mode().equals("row")) {
-            spec.slicePosition(shape[1], name + " (columns)");
-          }
-        }
-        case "lora" -> LinearLayer.checkRank(spec.rank(), Math.min(shape[0], shape[1]), name);
-        default -> {
-        }
-      }
-    }
+    spec.newMethod();
+    spec.methodSettings().checkShapes(config, numClasses);
   }
 
   private static void limit(String option, int value, int max, String what) {

@@ -1,5 +1,7 @@
 package org.slicelab.ablations.select;
 
+import org.slicelab.ablations.method.MethodOptions;
+import org.slicelab.ablations.testing.TrialContexts;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -127,16 +129,16 @@ class LotteryTicketSelectorTest {
   private static final EncodedDataset DATA = TinyModels.data(16, 12, 5);
 
   private static SelectionContext context(TrialSpec spec, NDManager m) {
-    return new SelectionContext(spec, m, new SelectionData(TinyModels.CONFIG,
-        TinyModels.weights(TinyModels.CONFIG, 3), DATA, "tiny-lth-test"),
-        MaskedFullFineTuning.LOTTERY_TICKET_ROUNDS);
+    return TrialContexts.selection(spec, m, TrialContexts.data(spec,
+        TinyModels.weights(TinyModels.CONFIG, 3), DATA, "tiny-lth-test"));
   }
 
   private static Map<String, int[]> select(TrialSpec spec, NDManager m, SliceAxis axis) {
     TextClassifier model = TinyModels.classifier(m, 3);
     List<LinearLayer> layers = new ArrayList<>(org.slicelab.ablations.method.LayerPatterns
-        .select(model.encoder().linearLayers(), spec.targetList()));
-    return SliceSelectors.create(spec.selector()).select(model, layers, axis,
+        .select(model.encoder().linearLayers(),
+            MethodOptions.targetList((String) spec.get("targets"))));
+    return SliceSelectors.create((String) spec.get("selector")).select(model, layers, axis,
         context(spec, m));
   }
 
@@ -166,8 +168,9 @@ class LotteryTicketSelectorTest {
       return java.util.Arrays.stream(rows).max().getAsDouble()
           > java.util.Arrays.stream(rows).min().getAsDouble();
     }), "rows are pruned unevenly");
-    Path file = LotteryTicketMasks.cachePath(LotteryTicketMasks.Settings.of(good,
-        new SelectionData(TinyModels.CONFIG, Map.of(), DATA, "tiny-lth-test"),
+    Path file = LotteryTicketMasks.cachePath(LotteryTicketMasks.Settings.of(
+        TrialContexts.selection(good, manager, TrialContexts.data(good, Map.of(), DATA,
+            "tiny-lth-test")),
         MaskedFullFineTuning.LOTTERY_TICKET_ROUNDS.learningRate(),
         List.copyOf(s.layers().keySet()), 2));
     assertTrue(Files.isRegularFile(file), "cache file written at " + file);

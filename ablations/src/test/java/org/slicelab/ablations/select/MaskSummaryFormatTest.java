@@ -1,5 +1,6 @@
 package org.slicelab.ablations.select;
 
+import org.slicelab.ablations.testing.TrialContexts;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -59,12 +60,12 @@ class MaskSummaryFormatTest {
   }
 
   private static SelectionData data() {
-    return new SelectionData(TinyModels.CONFIG, TinyModels.weights(TinyModels.CONFIG, 3),
+    return TrialContexts.data(SPEC, TinyModels.weights(TinyModels.CONFIG, 3),
         TinyModels.data(16, 12, 5), "tiny-golden");
   }
 
   private static String key() {
-    return LotteryTicketMasks.Settings.of(SPEC, data(),
+    return LotteryTicketMasks.Settings.of(TrialContexts.selection(SPEC, null, data()),
         MaskedFullFineTuning.LOTTERY_TICKET_ROUNDS.learningRate(), LAYERS, 2).key();
   }
 
@@ -76,7 +77,8 @@ class MaskSummaryFormatTest {
 
   @Test
   void aFileOfTheOldCodeKeepsItsNameAndReadsAndWritesBackIdentically() throws Exception {
-    LotteryTicketMasks.Settings settings = LotteryTicketMasks.Settings.of(SPEC, data(),
+    LotteryTicketMasks.Settings settings = LotteryTicketMasks.Settings.of(
+        TrialContexts.selection(SPEC, null, data()),
         MaskedFullFineTuning.LOTTERY_TICKET_ROUNDS.learningRate(), LAYERS, 2);
     assertEquals(OLD_FILE, LotteryTicketMasks.cachePath(settings).getFileName().toString());
     byte[] old = oldFile();
@@ -98,8 +100,8 @@ class MaskSummaryFormatTest {
     MaskSummary old = new MaskSummaryFormat().read(key(), new ByteArrayInputStream(oldFile()));
     Autograd.ensureEngine();
     try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
-      MaskSummary fresh = LotteryTicketMasks.obtain(LAYERS, 2, new SelectionContext(SPEC,
-          manager, data(), MaskedFullFineTuning.LOTTERY_TICKET_ROUNDS));
+      MaskSummary fresh = LotteryTicketMasks.obtain(LAYERS, 2,
+          TrialContexts.selection(SPEC, manager, data()));
       assertEquals(old.keptEntries(), fresh.keptEntries());
       for (Map.Entry<String, MaskSummary.LayerDensity> e : old.layers().entrySet()) {
         MaskSummary.LayerDensity was = e.getValue();

@@ -1,5 +1,6 @@
 package org.slicelab.ablations.select;
 
+import org.slicelab.ablations.testing.TrialContexts;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slicelab.ablations.backbone.FloatTensor;
 import org.slicelab.ablations.backbone.LinearLayer;
 import org.slicelab.ablations.cache.CacheDirs;
-import org.slicelab.ablations.method.MaskedFullFineTuning;
 import org.slicelab.ablations.method.SliceFine;
 import org.slicelab.ablations.testing.MethodHarness;
 import org.slicelab.ablations.testing.TinyModels;
@@ -101,9 +101,8 @@ class SelectorSliceFineTest {
       List<LinearLayer> layers = h.model.encoder().linearLayers();
       Map<String, int[]> again = SliceSelectors.create("lth:bad").select(
           TinyModels.classifier(h.manager, 3), layers, SliceAxis.ROW,
-          new SelectionContext(spec, h.manager, new SelectionData(TinyModels.CONFIG,
-              TinyModels.weights(TinyModels.CONFIG, 3), h.data, "tiny"),
-              MaskedFullFineTuning.LOTTERY_TICKET_ROUNDS));
+          TrialContexts.selection(spec, h.manager, TrialContexts.data(spec,
+              TinyModels.weights(TinyModels.CONFIG, 3), h.data, "tiny")));
       assertEquals(computed + 1, LotteryTicketMasks.computations(), "cache hit");
       chosen.forEach((name, rows) -> assertArrayEquals(rows, again.get(name), name));
     }

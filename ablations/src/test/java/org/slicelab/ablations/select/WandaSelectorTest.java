@@ -1,5 +1,6 @@
 package org.slicelab.ablations.select;
 
+import org.slicelab.ablations.testing.TrialContexts;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,7 +24,6 @@ import org.slicelab.ablations.backbone.BertEncoder;
 import org.slicelab.ablations.backbone.LinearAdapter;
 import org.slicelab.ablations.backbone.LinearLayer;
 import org.slicelab.ablations.backbone.TextClassifier;
-import org.slicelab.ablations.method.MaskedFullFineTuning;
 import org.slicelab.ablations.testing.TinyModels;
 import org.slicelab.ablations.train.Autograd;
 import org.slicelab.ablations.train.EncodedDataset;
@@ -109,9 +109,8 @@ class WandaSelectorTest {
   }
 
   private static SelectionContext context(TrialSpec spec, EncodedDataset data) {
-    return new SelectionContext(spec, manager, new SelectionData(TinyModels.CONFIG,
-        TinyModels.weights(TinyModels.CONFIG, 3), data, "tiny"),
-        MaskedFullFineTuning.LOTTERY_TICKET_ROUNDS);
+    return TrialContexts.selection(spec, manager, TrialContexts.data(spec,
+        TinyModels.weights(TinyModels.CONFIG, 3), data, "tiny"));
   }
 
   /** Sum of squares of rows of {@code h} [B, L, d] (or [B, d]) over real tokens, per feature. */
@@ -267,7 +266,7 @@ class WandaSelectorTest {
 
   @Test
   void registryBuildsEverySelectorAndRejectsUnknownOnes() {
-    for (String name : TrialSpec.SELECTORS) {
+    for (String name : SliceSelectors.SELECTORS) {
       SliceSelector s = SliceSelectors.create(name);
       assertTrue(name.startsWith("wanda") == s instanceof WandaSelector, name);
       assertTrue(name.startsWith("lth") == s instanceof LotteryTicketSelector, name);

@@ -7,9 +7,6 @@ import java.util.Map;
 import org.slicelab.ablations.backbone.FloatTensor;
 import org.slicelab.ablations.backbone.TextClassifier;
 import org.slicelab.ablations.method.FineTuningMethod;
-import org.slicelab.ablations.method.MethodContext;
-import org.slicelab.ablations.method.Methods;
-import org.slicelab.ablations.select.SelectionData;
 import org.slicelab.ablations.train.Autograd;
 import org.slicelab.ablations.train.EncodedDataset;
 import org.slicelab.ablations.train.TrainingLoop;
@@ -33,10 +30,9 @@ public final class MethodHarness implements AutoCloseable {
     model = TinyModels.classifier(manager, 3);
     before = model.toHost();
     data = TinyModels.data(n, 12, 5);
-    method = Methods.create(spec);
-    method.attach(model, new MethodContext(spec, manager,
-        new SelectionData(TinyModels.CONFIG, TinyModels.weights(TinyModels.CONFIG, 3), data,
-            "tiny")));
+    method = spec.newMethod();
+    method.attach(model, TrialContexts.method(spec, manager,
+        TrialContexts.data(spec, TinyModels.weights(TinyModels.CONFIG, 3), data, "tiny")));
   }
 
   /** Trains one epoch in batches of {@code batch} with learning rate {@code lr}. */

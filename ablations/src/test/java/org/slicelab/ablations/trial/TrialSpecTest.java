@@ -1,5 +1,7 @@
 package org.slicelab.ablations.trial;
 
+import org.slicelab.ablations.method.SliceFine;
+import org.slicelab.ablations.select.SliceWindow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -48,11 +50,16 @@ class TrialSpecTest {
 
   @Test
   void positionsResolveAsIndexOrFraction() {
-    TrialSpec spec = TrialSpec.builder().rank(5).position("0.5").build();
-    assertEquals(192, spec.slicePosition(384, "q"));
-    assertEquals(379, TrialSpec.builder().rank(5).position("0.999").build()
-        .slicePosition(384, "q"), "a fraction near 1 keeps the window inside");
-    assertEquals(40, TrialSpec.fromMap(Map.of("position", 40, "rank", 5))
-        .slicePosition(384, "q"));
+    assertEquals(192, window(TrialSpec.builder().rank(5).position("0.5").build())
+        .start(384, "q"));
+    assertEquals(379, window(TrialSpec.builder().rank(5).position("0.999").build())
+        .start(384, "q"), "a fraction near 1 keeps the window inside");
+    assertEquals(40, window(TrialSpec.fromMap(Map.of("position", 40, "rank", 5)))
+        .start(384, "q"));
+  }
+
+  private static SliceWindow window(TrialSpec spec) {
+    return ((SliceFine.Settings) spec.toBuilder().method("slicefine").build().methodSettings())
+        .window();
   }
 }

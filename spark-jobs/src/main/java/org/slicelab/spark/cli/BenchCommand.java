@@ -5,10 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.slicelab.ablations.backbone.Backbones;
-import org.slicelab.spark.bench.BenchMethod;
-import org.slicelab.spark.bench.BenchOptions;
-import org.slicelab.spark.bench.BenchReport;
-import org.slicelab.spark.bench.BenchRunner;
+import org.slicelab.ablations.bench.BenchMethod;
+import org.slicelab.ablations.bench.BenchOptions;
+import org.slicelab.ablations.bench.BenchReport;
+import org.slicelab.ablations.bench.BenchRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

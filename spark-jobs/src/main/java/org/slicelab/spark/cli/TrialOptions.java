@@ -2,16 +2,17 @@ package org.slicelab.spark.cli;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.slicelab.ablations.trial.TrialOptionDocs;
+import org.slicelab.ablations.config.Option;
 import org.slicelab.ablations.trial.TrialSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
 
 /**
- * Generates one command-line option per {@link TrialSpec} field ({@code train_size} becomes
- * {@code --train-size}), typed and defaulted from the spec itself, so the command line, grid
- * files and result columns can never disagree.
+ * Generates one command-line option per {@link TrialSpec} option ({@code train_size} becomes
+ * {@code --train-size}), typed, defaulted and described by the option's declaration (the core
+ * spec's or a method's settings), so the command line, grid files and result columns can never
+ * disagree.
  */
 public final class TrialOptions {
   private TrialOptions() {
@@ -20,13 +21,14 @@ public final class TrialOptions {
   /** Adds every trial option to {@code command}. */
   public static void addTo(CommandSpec command) {
     Map<String, Object> defaults = TrialSpec.builder().build().toMap();
+    Map<String, Option<?>> options = TrialSpec.options();
     defaults.forEach((field, value) -> {
       OptionSpec.Builder option = OptionSpec.builder(flag(field))
           .type(value instanceof Boolean ? boolean.class : value == null ? String.class
               : value.getClass() == Integer.class ? int.class
               : value.getClass() == Long.class ? long.class
               : value.getClass() == Double.class ? double.class : String.class)
-          .description(TrialOptionDocs.help(field) + " (default: " + value + ")")
+          .description(options.get(field).help() + " (default: " + value + ")")
           .paramLabel(field.toUpperCase(java.util.Locale.ROOT));
       if (value instanceof Boolean) {
         option.arity("0..1");

@@ -329,16 +329,8 @@ public final class GridLoader {
   }
 
   private static String allowedValues(String field) {
-    List<String> values = switch (field) {
-      case "method" -> TrialSpec.METHODS;
-      case "mode" -> TrialSpec.MODES;
-      case "selector" -> TrialSpec.SELECTORS;
-      case "init" -> TrialSpec.INITS;
-      case "head" -> TrialSpec.HEADS;
-      case "fault" -> TrialSpec.FAULTS;
-      default -> null;
-    };
-    return values == null ? "" : " (one of " + values + ")";
+    List<String> values = TrialSpec.options().get(field).choices();
+    return values.isEmpty() ? "" : " (one of " + values + ")";
   }
 
   private void checkKeys(ConfigObject object, String path, java.util.Collection<String> allowed,

@@ -16,6 +16,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slicelab.ablations.backbone.Backbones;
 import org.slicelab.ablations.data.Datasets;
+import org.slicelab.ablations.method.Methods;
 import org.slicelab.spark.results.ResultSchema;
 import org.slicelab.spark.results.ResultTables;
 
@@ -285,16 +286,8 @@ public record ReportData(String grid, List<TrialPoint> ok, Map<String, Long> sta
     }
     Object method = spec.get("method");
     List<String> parts = new ArrayList<>(List.of(String.valueOf(method)));
-    if ("slicefine".equals(method)) {
-      parts.add("rank=" + spec.get("rank"));
-      parts.add("mode=" + spec.get("mode"));
-      parts.add("position=" + spec.get("position"));
-      parts.add("selector=" + spec.get("selector"));
-    } else if ("lora".equals(method)) {
-      parts.add("rank=" + spec.get("rank"));
-    } else if ("sift".equals(method)) {
-      parts.add("sift_rate=" + spec.get("sift_rate"));
-    }
+    Methods.all().stream().filter(type -> type.name().equals(method)).findFirst()
+        .ifPresent(type -> type.labelOptions().forEach(o -> parts.add(o + "=" + spec.get(o))));
     parts.add("seed=" + spec.get("seed"));
     if (spec.get("backbone") != null && !Backbones.DEFAULT.equals(spec.get("backbone"))) {
       parts.add("backbone=" + spec.get("backbone"));

@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import java.io.Serializable;
-import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
+import org.slicelab.ablations.trial.Provenance;
 import org.slicelab.ablations.trial.TrialResources;
 import org.slicelab.ablations.trial.TrialResult;
 import org.slicelab.ablations.trial.TrialRunner;
@@ -94,7 +94,7 @@ public final class TrialTask extends AbstractFunction1<Iterator<TrialInput>, Tri
         if (visible == 0) {
           if (!allowCpuFallback) {
             throw new IllegalStateException("Spark assigned GPU address " + gpuAddress + " to this "
-                + "task, but the PyTorch engine on " + hostName() + " sees no GPU (CPU-only "
+                + "task, but the PyTorch engine on " + Provenance.host() + " sees no GPU (CPU-only "
                 + "natives, or no CUDA driver). Build with the Maven profile -Pgpu for the CUDA "
                 + "natives, or pass --allow-cpu-fallback to run such trials on the CPU.");
           }
@@ -104,8 +104,7 @@ public final class TrialTask extends AbstractFunction1<Iterator<TrialInput>, Tri
         }
       }
       TrialResult result = runWithTimeout(spec, device, threads, started);
-      Map<String, String> provenance = new LinkedHashMap<>(result.provenance());
-      provenance.put("spark_version", org.apache.spark.package$.MODULE$.SPARK_VERSION());
+      Map<String, String> provenance = withSpark(result.provenance());
       return new TrialAttempt(attemptId, input.trialId(), input.specJson(),
           result.status().label(), result.error(), result.metrics(), result.curves(), provenance,
           provenance.getOrDefault("device", device.toString()), gpuAddress, fallback, executorId,
@@ -144,7 +143,7 @@ public final class TrialTask extends AbstractFunction1<Iterator<TrialInput>, Tri
       if (!worker.isAlive()) {
         if (crash.get() != null) {
           return TrialResult.failure(spec, TrialStatus.FAILED, crash.get(), Map.of(),
-              TrialRunner.provenance(device));
+              Provenance.of(device));
         }
         return result.get();
       }
@@ -159,7 +158,7 @@ public final class TrialTask extends AbstractFunction1<Iterator<TrialInput>, Tri
       metrics.put("trial_seconds", (System.currentTimeMillis() - started) / 1000.0);
       return TrialResult.failure(spec, TrialStatus.TIMEOUT, new TrialTimeout("trial "
           + spec.trialId().substring(0, 12) + " exceeded --trial-timeout of " + timeoutSeconds
-          + " s; " + fate), metrics, TrialRunner.provenance(device));
+          + " s; " + fate), metrics, Provenance.of(device));
     } catch (InterruptedException e) {
       // the Spark task is being killed (job cancelled, driver gone): stop the trial too
       worker.interrupt();
@@ -194,27 +193,14 @@ public final class TrialTask extends AbstractFunction1<Iterator<TrialInput>, Tri
   }
 
   private static Map<String, String> provenance(Device device) {
-    Map<String, String> p;
-    try {
-      p = TrialRunner.provenance(device);
-    } catch (RuntimeException | Error e) {
-      p = new LinkedHashMap<>();
-      p.put("device", device.toString());
-      p.put("slicelab_version", TrialRunner.VERSION);
-      p.put("java_version", System.getProperty("java.version"));
-      p.put("os_arch", System.getProperty("os.name") + "/" + System.getProperty("os.arch"));
-      p.put("host", hostName());
-    }
-    p.put("spark_version", org.apache.spark.package$.MODULE$.SPARK_VERSION());
-    return p;
+    return withSpark(Provenance.of(device));
   }
 
-  private static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException e) {
-      return "unknown";
-    }
+  /** {@code provenance} plus the Spark version this task runs on. */
+  private static Map<String, String> withSpark(Map<String, String> provenance) {
+    Map<String, String> p = new LinkedHashMap<>(provenance);
+    p.put("spark_version", org.apache.spark.package$.MODULE$.SPARK_VERSION());
+    return p;
   }
 
   /** The trial's time limit ran out. */

@@ -31,7 +31,7 @@ class GridLoaderTest {
     assertEquals(2, grid.panels().get(1).trials().size());
     assertEquals(4, grid.trials().size(), "slicefine rank 2 is in both panels and runs once");
     PlannedTrial shared = grid.trials().stream()
-        .filter(t -> t.spec().method().equals("slicefine") && t.spec().rank() == 2)
+        .filter(t -> t.spec().method().equals("slicefine") && t.spec().get("rank").equals(2))
         .findFirst().orElseThrow();
     assertEquals(List.of("methods", "slice_rank"), shared.panels());
     for (PlannedTrial t : grid.trials()) {
@@ -84,10 +84,10 @@ class GridLoaderTest {
     Grid grid = GridLoader.load(file);
     List<TrialSpec> p = grid.panels().get(0).trials();
     assertEquals(List.of("4/3", "4/1", "2/3", "2/1"),
-        p.stream().map(s -> s.rank() + "/" + s.seed()).toList(), "last axis fastest");
+        p.stream().map(s -> s.get("rank") + "/" + s.seed()).toList(), "last axis fastest");
     assertEquals(1, p.get(0).epochs(), "fixed overrides defaults");
     assertEquals(1.0, p.get(0).lr(), "an integer literal is accepted for a number option");
-    assertEquals("0.5", p.get(0).position());
+    assertEquals("0.5", p.get(0).get("position"));
     assertEquals(1, grid.panels().get(1).trials().size(), "a panel without axes is one trial");
     assertEquals(5, grid.trials().size());
   }

@@ -53,7 +53,7 @@ final class CraftedResults {
     if (status.equals("ok")) {
       metrics.put("test_acc", test);
       metrics.put("val_acc", val);
-      metrics.put("trainable_params", 1000L + spec.rank());
+      metrics.put("trainable_params", 1000L + (Integer) spec.get("rank"));
       metrics.put("train_seconds", 2.0);
       metrics.put("trial_seconds", 3.0);
     }

@@ -1,4 +1,4 @@
-package org.slicelab.spark.bench;
+package org.slicelab.ablations.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -13,9 +13,9 @@ import java.util.Locale;
 import java.util.Map;
 import org.slicelab.ablations.backbone.Backbones;
 import org.slicelab.ablations.backbone.BertConfig;
-import org.slicelab.spark.bench.BenchRunner.Result;
-import org.slicelab.spark.bench.BenchRunner.Sample;
-import org.slicelab.spark.bench.BenchRunner.Variant;
+import org.slicelab.ablations.bench.BenchRunner.Result;
+import org.slicelab.ablations.bench.BenchRunner.Sample;
+import org.slicelab.ablations.bench.BenchRunner.Variant;
 
 /**
  * Turns {@link BenchRunner.Result} into the outputs: per-method rows (Parquet
@@ -83,11 +83,16 @@ public final class BenchReport {
     }
     Map<Integer, Double> byRound = new LinkedHashMap<>();
     peerSamples(peer).forEach(s -> byRound.put(s.round(), s.step().stepMs()));
+    return pairedRatios(a, byRound);
+  }
+
+  /** {@code a}'s step / {@code other}'s step time of the same round, over the rounds both ran. */
+  private Stats pairedRatios(Variant a, Map<Integer, Double> other) {
     List<Double> ratios = new ArrayList<>();
     for (Sample s : samples(a)) {
-      Double other = byRound.get(s.round());
-      if (other != null && other > 0) {
-        ratios.add(s.stepMs() / other);
+      Double b = other.get(s.round());
+      if (b != null && b > 0) {
+        ratios.add(s.stepMs() / b);
       }
     }
     return Stats.of(ratios);
@@ -106,14 +111,7 @@ public final class BenchReport {
     }
     Map<Integer, Double> bByRound = new LinkedHashMap<>();
     samples(b).forEach(s -> bByRound.put(s.round(), s.stepMs()));
-    List<Double> ratios = new ArrayList<>();
-    for (Sample s : samples(a)) {
-      Double other = bByRound.get(s.round());
-      if (other != null && other > 0) {
-        ratios.add(s.stepMs() / other);
-      }
-    }
-    return Stats.of(ratios);
+    return pairedRatios(a, bByRound);
   }
 
   private Map<String, Object> row(Variant v) {

@@ -1,6 +1,6 @@
-package org.slicelab.spark.bench;
+package org.slicelab.ablations.bench;
 
-import ai.djl.engine.Engine;
+import ai.djl.Device;
 import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -18,8 +18,8 @@ import java.util.stream.Stream;
 import org.slicelab.ablations.backbone.BertConfig;
 import org.slicelab.ablations.train.Autograd;
 import org.slicelab.ablations.train.TrainingStep;
+import org.slicelab.ablations.trial.Provenance;
 import org.slicelab.ablations.trial.TrialResources;
-import org.slicelab.ablations.trial.TrialRunner;
 
 /**
  * Runs the benchmark: every method's training step, interleaved round-robin in one process so
@@ -84,7 +84,7 @@ public final class BenchRunner {
         PeerSample.class, PeerProcess.class, PeerProcess.Step.class,
         ParquetTable.class, ArtifactSizes.class, ArtifactSizes.Tensor.class, MemoryProbe.class,
         FlopCounter.class, FlopCounter.Flops.class, Stats.class, ProcStats.class,
-        ProcStats.Cpu.class, MatmulRate.class, TrainingStep.Timing.class, FlopCounter.Kind.class,
+        ProcStats.Cpu.class, MatmulRate.class, TrainingStep.Timing.class, org.slicelab.ablations.method.LinearTraining.Kind.class,
         FlopCounter.Plan.class, FlopCounter.LinearPlan.class)) {
       try {
         Class.forName(c.getName(), true, c.getClassLoader());
@@ -290,14 +290,10 @@ public final class BenchRunner {
         env.put(key, value);
       }
     }
-    env.put("pytorch_version", Engine.getEngine("PyTorch").getVersion());
-    env.put("djl_version", Engine.getDjlVersion());
-    env.put("java_version", System.getProperty("java.version"));
-    env.put("slicelab_version", TrialRunner.VERSION);
-    try {
-      env.put("host", java.net.InetAddress.getLocalHost().getHostName());
-    } catch (IOException e) {
-      env.put("host", "unknown");
+    Map<String, String> provenance = Provenance.of(Device.cpu());
+    for (String key : List.of("pytorch_version", "djl_version", "java_version",
+        "slicelab_version", "host")) {
+      env.put(key, provenance.get(key));
     }
     try {
       env.put("load_average", Files.readString(Path.of("/proc/loadavg")).trim());

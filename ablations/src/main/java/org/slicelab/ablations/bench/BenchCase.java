@@ -1,4 +1,4 @@
-package org.slicelab.spark.bench;
+package org.slicelab.ablations.bench;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
@@ -8,13 +8,14 @@ import org.slicelab.ablations.backbone.FloatTensor;
 import org.slicelab.ablations.backbone.TextClassifier;
 import org.slicelab.ablations.method.FineTuningMethod;
 import org.slicelab.ablations.method.MethodContext;
-import org.slicelab.ablations.method.Methods;
 import org.slicelab.ablations.select.SelectionData;
 import org.slicelab.ablations.train.Autograd;
 import org.slicelab.ablations.train.EncodedDataset;
 import org.slicelab.ablations.train.TrainingDiverged;
+import org.slicelab.ablations.train.TrainingOptions;
 import org.slicelab.ablations.train.TrainingStep;
 import org.slicelab.ablations.trial.TrialResources;
+import org.slicelab.ablations.trial.TrialSpec;
 
 /**
  * One method's live training state: its own classifier (from its backbone's shared weights),
@@ -43,10 +44,13 @@ public final class BenchCase implements AutoCloseable {
     Map<String, FloatTensor> weights = backbone.weights();
     manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
     model = TextClassifier.create(manager, backbone.config(), weights, 2, method.spec().seed());
-    tuning = Methods.create(method.spec());
-    tuning.attach(model, new MethodContext(method.spec(), manager, new SelectionData(
-        backbone.config(), weights, probeBatch, "bench")));
-    lr = method.spec().effectiveLr();
+    TrialSpec spec = method.spec();
+    lr = spec.effectiveLr();
+    tuning = spec.newMethod();
+    tuning.attach(model, new MethodContext(manager, new SelectionData(backbone.config(), weights,
+        probeBatch, "bench", spec.dataSeed(), spec.trainSize(), spec.maxLen()),
+        new TrainingOptions(spec.epochs(), spec.batchSize(), lr, spec.warmupFraction(),
+            spec.weightDecay(), spec.gradClip(), spec.seed())));
     trainingStep = new TrainingStep(model, tuning, manager, method.spec().weightDecay(),
         method.spec().gradClip());
     trainingStep.probeIfNeeded(probeBatch);

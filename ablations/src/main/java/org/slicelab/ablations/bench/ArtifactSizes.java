@@ -1,4 +1,4 @@
-package org.slicelab.spark.bench;
+package org.slicelab.ablations.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;

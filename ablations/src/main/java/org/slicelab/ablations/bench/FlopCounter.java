@@ -1,10 +1,12 @@
-package org.slicelab.spark.bench;
+package org.slicelab.ablations.bench;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.slicelab.ablations.backbone.BertConfig;
 import org.slicelab.ablations.method.LayerPatterns;
+import org.slicelab.ablations.method.LinearTraining;
+import org.slicelab.ablations.method.LinearTraining.Kind;
 import org.slicelab.ablations.trial.TrialSpec;
 
 /**
@@ -38,20 +40,6 @@ import org.slicelab.ablations.trial.TrialSpec;
  * optimizer's time separately for that reason.
  */
 public final class FlopCounter {
-
-  /** How a Linear's weight is treated. */
-  public enum Kind {
-    /** Frozen, no adapter. */
-    FROZEN,
-    /** Full weight gradient (full fine-tuning, SIFT). */
-    FULL,
-    /** SliceFine row slice (rank rows of W). */
-    ROW_SLICE,
-    /** SliceFine column slice (rank columns of W). */
-    COLUMN_SLICE,
-    /** LoRA adapter of the given rank. */
-    LORA
-  }
 
   /**
    * One encoder Linear in the plan.
@@ -94,29 +82,24 @@ public final class FlopCounter {
 
   /** The plan of a trial spec's method on {@code config} (SliceFine's initial axis). */
   public static Plan plan(TrialSpec spec, BertConfig config) {
+    return plan(spec.methodSettings().linearTraining(), config);
+  }
+
+  /** The plan of a method that trains the Linears as {@code training} says. */
+  public static Plan plan(LinearTraining training, BertConfig config) {
     Map<String, int[]> shapes = config.linearShapes();
     List<String> names = new ArrayList<>(shapes.keySet());
-    List<String> targeted = switch (spec.method()) {
-      case "head", "full" -> List.of();
-      default -> LayerPatterns.selectNames(names, spec.targetList());
-    };
-    Kind targetKind = switch (spec.method()) {
-      case "head" -> Kind.FROZEN;
-      case "full", "sift" -> Kind.FULL;
-      case "lora" -> Kind.LORA;
-      case "slicefine" -> spec.mode().equals("row") ? Kind.ROW_SLICE : Kind.COLUMN_SLICE;
-      default -> throw new IllegalArgumentException("no FLOP model for method " + spec.method());
-    };
-    boolean full = spec.method().equals("full");
-    int rank = spec.method().equals("slicefine") || spec.method().equals("lora") ? spec.rank() : 0;
+    List<String> targeted = training.targets().isEmpty() ? List.of()
+        : LayerPatterns.selectNames(names, training.targets());
     List<LinearPlan> linears = new ArrayList<>();
     for (String name : names) {
       int[] shape = shapes.get(name);
-      Kind kind = full ? Kind.FULL : targeted.contains(name) ? targetKind : Kind.FROZEN;
+      Kind kind = training.wholeModel() ? Kind.FULL
+          : targeted.contains(name) ? training.kind() : Kind.FROZEN;
       linears.add(new LinearPlan(name, shape[0], shape[1], kind,
-          kind == Kind.FROZEN || kind == Kind.FULL ? 0 : rank));
+          kind == Kind.FROZEN || kind == Kind.FULL ? 0 : training.rank()));
     }
-    return new Plan(linears, full);
+    return new Plan(linears, training.wholeModel());
   }
 
   /** FLOPs of one training step of {@code spec} with batch {@code batch} and length {@code len}. */

@@ -1,4 +1,4 @@
-package org.slicelab.spark.bench;
+package org.slicelab.ablations.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

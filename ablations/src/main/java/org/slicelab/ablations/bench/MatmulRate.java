@@ -1,4 +1,4 @@
-package org.slicelab.spark.bench;
+package org.slicelab.ablations.bench;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;

@@ -1,4 +1,4 @@
-package org.slicelab.spark.bench;
+package org.slicelab.ablations.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

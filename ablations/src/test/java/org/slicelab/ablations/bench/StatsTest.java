@@ -1,4 +1,4 @@
-package org.slicelab.spark.bench;
+package org.slicelab.ablations.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

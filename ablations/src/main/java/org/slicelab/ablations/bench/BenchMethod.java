@@ -1,14 +1,16 @@
-package org.slicelab.spark.bench;
+package org.slicelab.ablations.bench;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Map;
 import org.slicelab.ablations.backbone.Backbones;
+import org.slicelab.ablations.method.MethodType;
+import org.slicelab.ablations.method.Methods;
 import org.slicelab.ablations.trial.TrialSpec;
 
 /**
- * A benchmarked method configuration, named by a label: {@code head}, {@code full},
+ * A benchmarked method configuration, named by a label in the grammar its method registers
+ * ({@link MethodType.BenchLabel}): {@code head}, {@code full},
  * {@code slicefine_r<rank>_<row|column>}, {@code sift_<percent>pct} (e.g. {@code sift_1pct},
  * {@code sift_0.8pct}) or {@code lora_r<rank>}. Every other trial option keeps its default
  * (all encoder Linears targeted, static slice at position 0, head trained fully, no weight decay,
@@ -18,9 +20,6 @@ import org.slicelab.ablations.trial.TrialSpec;
  * @param spec the trial spec the method is built from
  */
 public record BenchMethod(String label, TrialSpec spec) {
-  private static final Pattern SLICE = Pattern.compile("slicefine_r(\\d+)_(row|column)");
-  private static final Pattern LORA = Pattern.compile("lora_r(\\d+)");
-  private static final Pattern SIFT = Pattern.compile("sift_(\\d+(?:\\.\\d+)?)pct");
 
   /**
    * Learning rate of every benchmarked method. The step's cost does not depend on it; the
@@ -48,20 +47,18 @@ public record BenchMethod(String label, TrialSpec spec) {
     TrialSpec.Builder b = TrialSpec.builder().batchSize(batchSize).maxLen(maxLen).lr(BENCH_LR)
         .backbone(backbone);
     String l = label.trim();
-    Matcher m;
-    if (l.equals("head") || l.equals("full")) {
-      b.method(l);
-    } else if ((m = SLICE.matcher(l)).matches()) {
-      b.method("slicefine").rank(Integer.parseInt(m.group(1))).mode(m.group(2));
-    } else if ((m = LORA.matcher(l)).matches()) {
-      b.method("lora").rank(Integer.parseInt(m.group(1)));
-    } else if ((m = SIFT.matcher(l)).matches()) {
-      b.method("sift").siftRate(Double.parseDouble(m.group(1)) / 100.0);
-    } else {
-      throw new IllegalArgumentException("option '--methods': unknown method '" + label
-          + "'; use head, full, slicefine_r<k>_<row|column>, sift_<x>pct or lora_r<k>");
+    for (MethodType<?> type : Methods.all()) {
+      Map<String, Object> options = type.benchLabel().parse(l);
+      if (options != null) {
+        b.method(type.name());
+        options.forEach(b::set);
+        return new BenchMethod(l, b.build());
+      }
     }
-    return new BenchMethod(l, b.build());
+    List<String> syntax = Methods.all().stream().map(t -> t.benchLabel().syntax()).toList();
+    throw new IllegalArgumentException("option '--methods': unknown method '" + label
+        + "'; use " + String.join(", ", syntax.subList(0, syntax.size() - 1)) + " or "
+        + syntax.get(syntax.size() - 1));
   }
 
   /** Parses a comma-separated list on the default backbone (duplicates rejected). */
