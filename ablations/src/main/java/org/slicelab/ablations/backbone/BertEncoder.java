@@ -119,11 +119,12 @@ public final class BertEncoder {
     NDArray context = FusedAttention.apply(q, k, v, maskBias).transpose(0, 2, 1, 3)
         .reshape(batch, length, config.hidden());
     NDArray attention = linears.get(p + "attention.output.dense").forward(context);
-    h = layerNorm(attention.add(h), p + "attention.output.LayerNorm");
+    // residual sums in place: a Linear's backward never needs its own output
+    h = layerNorm(attention.addi(h), p + "attention.output.LayerNorm");
     NDArray inner = linears.get(p + "intermediate.dense").forward(h);
     inner = config.activation().equals("relu") ? Activation.relu(inner) : Activation.gelu(inner);
     NDArray out = linears.get(p + "output.dense").forward(inner);
-    return layerNorm(out.add(h), p + "output.LayerNorm");
+    return layerNorm(out.addi(h), p + "output.LayerNorm");
   }
 
   /** True when some token is padding (mask 0); without padding attention needs no mask. */
