@@ -33,7 +33,7 @@ public final class ConclusiveOptions {
 
   @Option(names = "--margin", paramLabel = "POINTS", defaultValue = "1",
       description = "equivalence margin of Figure 2 (b)-(d) in accuracy points (default: "
-          + "${DEFAULT-VALUE}, the paper's ±1%; every claim is also judged at ±2)")
+          + "${DEFAULT-VALUE}, the paper's ±1%%; every claim is also judged at ±2)")
   double margin;
 
   /** Checks the options before any work starts. */

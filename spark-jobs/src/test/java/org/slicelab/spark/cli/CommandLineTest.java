@@ -48,6 +48,18 @@ class CommandLineTest {
   }
 
   @Test
+  void everyCommandsHelpRendersWithoutFormatWarnings() {
+    for (String command : new String[] {"trial", "sweep", "report", "figure2", "bench"}) {
+      Run run = run(command, "--help");
+      assertEquals(0, run.code(), command + " --help");
+      assertTrue(run.out().contains("Usage: slicelab " + command), run.out());
+      // picocli formats descriptions with String.format: a bare '%' breaks the help text
+      assertTrue(!run.err().contains("picocli WARN") && !run.out().contains("picocli WARN"),
+          command + " --help warns: " + run.err());
+    }
+  }
+
+  @Test
   void unknownMethodIsRejected() {
     assertRejected("method", "trial", "--method", "adapterfusion");
   }
