@@ -12,10 +12,13 @@ slicelab_malloc_library() {
   case "$1" in
     jemalloc) name=libjemalloc.so.2 ;;
     tcmalloc) name=libtcmalloc_minimal.so.4 ;;
-    /*) [[ -f "$1" ]] && echo "$1"; return ;;
-    *) return ;;
+    /*) if [[ -f "$1" ]]; then echo "$1"; fi; return 0 ;;
+    *) return 0 ;;
   esac
-  "$(command -v ldconfig || echo /sbin/ldconfig)" -p 2>/dev/null | awk -v n="$name" '$1 == n && $NF ~ /^\// {print $NF; exit}'
+  # awk reads to the end (no early exit): under `set -o pipefail` an early exit could kill ldconfig
+  # with SIGPIPE and, through `set -e`, the calling launcher without a word
+  { "$(command -v ldconfig || echo /sbin/ldconfig)" -p 2>/dev/null \
+      | awk -v n="$name" '!found && $1 == n && $NF ~ /^\// {print $NF; found = 1}'; } || true
 }
 slicelab_want_malloc="${SLICELAB_MALLOC:-tcmalloc}"
 case "$slicelab_want_malloc" in
