@@ -23,7 +23,6 @@ import java.io.UncheckedIOException;
  */
 public final class FusedAttention {
   private static final String RESOURCE = "attention.pt";
-  private static volatile PtSymbolBlock module;
 
   private FusedAttention() {
   }
@@ -35,22 +34,15 @@ public final class FusedAttention {
   public static NDArray apply(NDArray q, NDArray k, NDArray v, NDArray maskBias) {
     NDManager manager = q.getManager();
     NDArray mask = maskBias != null ? maskBias : manager.create(new Shape(0));
-    return module().forward(new ParameterStore(manager, false), new NDList(q, k, v, mask), true)
+    NDList inputs = new NDList(q, k, v, mask);
+    // training = true: autograd follows the caller's mode (false would force it off)
+    return Loaded.MODULE.forward(new ParameterStore(manager, false), inputs, true)
         .singletonOrThrow();
   }
 
-  private static PtSymbolBlock module() {
-    PtSymbolBlock loaded = module;
-    if (loaded == null) {
-      synchronized (FusedAttention.class) {
-        loaded = module;
-        if (loaded == null) {
-          loaded = load();
-          module = loaded;
-        }
-      }
-    }
-    return loaded;
+  /** Loads the module on first use (the JVM's class initialisation makes that thread-safe). */
+  private static final class Loaded {
+    static final PtSymbolBlock MODULE = load();
   }
 
   private static PtSymbolBlock load() {
