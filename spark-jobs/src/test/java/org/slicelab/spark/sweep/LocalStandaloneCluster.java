@@ -175,7 +175,8 @@ final class LocalStandaloneCluster implements AutoCloseable {
 
   /** The {@code --executor-id} an executor JVM was started with. */
   static String executorId(ProcessHandle executor) {
-    String[] args = executor.info().arguments().orElse(new String[0]);
+    // the same source as commandLine(..): the JDK leaves long argument lists out
+    String[] args = commandLine(executor).split(" ");
     for (int i = 0; i + 1 < args.length; i++) {
       if (args[i].equals("--executor-id")) {
         return args[i + 1];
