@@ -40,6 +40,10 @@ if [[ -z "${LD_PRELOAD:-}" && "$slicelab_want_malloc" != glibc ]]; then
         "using glibc malloc (more page faults and system CPU per step)" >&2
   fi
 fi
+# tcmalloc: keep freed pages for the next step (release rate 0: no page faults, no system time
+# at any thread count); each trial hands them back to the kernel when it ends (trial/NativeHeap),
+# so a sweep's resident memory stays flat. A value already set wins.
+export TCMALLOC_RELEASE_RATE="${TCMALLOC_RELEASE_RATE:-0}"
 # glibc malloc (the fallback): at most 2 arenas. Every Spark task (and every trial, which runs on
 # its own thread) would otherwise get a fresh arena that keeps its freed activation memory:
 # measured +1.2 GB of resident memory per full fine-tuning trial, an out-of-memory kill after 18

@@ -332,11 +332,14 @@ public final class SweepJob {
     }
     options.sparkConf().forEach(conf::set);
     SPARK_DEFAULTS.forEach(conf::setIfMissing);
-    // the allocator bin/slicelab preloaded into the driver (SLICELAB_MALLOC), for executors too;
-    // a node without that file warns once per JVM and runs with its default allocator
-    String preload = System.getenv("LD_PRELOAD");
-    if (preload != null && !preload.isBlank()) {
-      conf.setIfMissing("spark.executorEnv.LD_PRELOAD", preload);
+    // the allocator bin/slicelab preloaded into the driver (SLICELAB_MALLOC) and its release
+    // rate, for executors too; a node without that file warns once per JVM and runs with its
+    // default allocator
+    for (String name : List.of("LD_PRELOAD", "TCMALLOC_RELEASE_RATE")) {
+      String value = System.getenv(name);
+      if (value != null && !value.isBlank()) {
+        conf.setIfMissing("spark.executorEnv." + name, value);
+      }
     }
     return conf;
   }

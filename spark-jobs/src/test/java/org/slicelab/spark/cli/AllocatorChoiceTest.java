@@ -22,11 +22,21 @@ class AllocatorChoiceTest {
   }
 
   private static Result source(String malloc) throws IOException, InterruptedException {
+    return source(malloc, "echo \"preload=${LD_PRELOAD:-}\"", null);
+  }
+
+  private static Result source(String malloc, String then, String releaseRate)
+      throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder("bash", "-c",
-        "set -euo pipefail; source bin/slicelab-malloc.sh; echo \"preload=${LD_PRELOAD:-}\"");
+        "set -euo pipefail; source bin/slicelab-malloc.sh; " + then);
     pb.directory(ROOT.toFile());
     Map<String, String> env = pb.environment();
     env.remove("LD_PRELOAD");
+    if (releaseRate == null) {
+      env.remove("TCMALLOC_RELEASE_RATE");
+    } else {
+      env.put("TCMALLOC_RELEASE_RATE", releaseRate);
+    }
     if (malloc == null) {
       env.remove("SLICELAB_MALLOC");
     } else {
@@ -59,6 +69,14 @@ class AllocatorChoiceTest {
     Result r = source("glibc");
     assertEquals(0, r.code(), r.err());
     assertEquals("preload=", r.out());
+  }
+
+  @Test
+  void tcmallocKeepsFreedPagesUnlessTheUserSaysOtherwise() throws Exception {
+    // trials hand the pages back when they end (trial/NativeHeap), not step by step
+    String echo = "echo \"rate=$TCMALLOC_RELEASE_RATE\"";
+    assertEquals("rate=0", source(null, echo, null).out());
+    assertEquals("rate=2.5", source(null, echo, "2.5").out());
   }
 
   @Test
