@@ -116,7 +116,7 @@ public final class BertEncoder {
     NDArray q = splitHeads(linears.get(p + "attention.self.query").forward(h), batch, length);
     NDArray k = splitHeads(linears.get(p + "attention.self.key").forward(h), batch, length);
     NDArray v = splitHeads(linears.get(p + "attention.self.value").forward(h), batch, length);
-    NDArray context = FusedAttention.apply(q, k, v, maskBias).transpose(0, 2, 1, 3)
+    NDArray context = Attention.apply(q, k, v, maskBias).transpose(0, 2, 1, 3)
         .reshape(batch, length, config.hidden());
     NDArray attention = linears.get(p + "attention.output.dense").forward(context);
     // residual sums in place: a Linear's backward never needs its own output
