@@ -40,9 +40,11 @@ if [[ -z "${LD_PRELOAD:-}" && "$slicelab_want_malloc" != glibc ]]; then
         "using glibc malloc (more page faults and system CPU per step)" >&2
   fi
 fi
-# tcmalloc: keep freed pages for the next step (release rate 0: no page faults, no system time
-# at any thread count); each trial hands them back to the kernel when it ends (trial/NativeHeap),
-# so a sweep's resident memory stays flat. A value already set wins.
+# tcmalloc: never hand freed pages back to the kernel (release rate 0), so no training step
+# faults its activation buffers in again, at any thread count. Measured on a 20-trial local[2]
+# sweep: its heap grows to what two concurrent trials need (3.5 -> 3.7 GB) and stays there, as
+# with the library's default rate; handing the pages back after every trial instead made the
+# sweep 40% slower (BENCHMARKS.md, "Allocator"). A value already set wins.
 export TCMALLOC_RELEASE_RATE="${TCMALLOC_RELEASE_RATE:-0}"
 # glibc malloc (the fallback): at most 2 arenas. Every Spark task (and every trial, which runs on
 # its own thread) would otherwise get a fresh arena that keeps its freed activation memory:

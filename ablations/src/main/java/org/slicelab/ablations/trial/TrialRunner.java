@@ -133,10 +133,6 @@ public final class TrialRunner {
     } catch (RuntimeException | Error e) {
       metrics.put("trial_seconds", seconds(start));
       return TrialResult.failure(spec, TrialStatus.FAILED, e, metrics, provenance);
-    } finally {
-      // the manager has closed the trial's arrays: their memory goes back to the kernel here,
-      // not step by step during training (bin/slicelab-malloc.sh)
-      NativeHeap.releaseFreeMemory();
     }
   }
 

@@ -73,7 +73,7 @@ class AllocatorChoiceTest {
 
   @Test
   void tcmallocKeepsFreedPagesUnlessTheUserSaysOtherwise() throws Exception {
-    // trials hand the pages back when they end (trial/NativeHeap), not step by step
+    // freed pages stay with tcmalloc for the next step (no page faults per step)
     String echo = "echo \"rate=$TCMALLOC_RELEASE_RATE\"";
     assertEquals("rate=0", source(null, echo, null).out());
     assertEquals("rate=2.5", source(null, echo, "2.5").out());
