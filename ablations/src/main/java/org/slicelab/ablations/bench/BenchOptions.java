@@ -24,14 +24,17 @@ import org.slicelab.ablations.backbone.Backbones;
  * @param matmulSize square size of the interleaved matmul rate measurement
  * @param peerCommand the peer benchmark launcher ({@code bin/slicelab-peer-bench}) whose steps
  *     are interleaved with SliceLab's, or null for no peer
+ * @param peerAllocator the C allocator the peer runs with
  */
 public record BenchOptions(String backbone, List<BenchMethod> methods, int batchSize, int maxLen, int repeats,
     int warmup, Path out, List<Integer> threads, boolean memory, int memorySteps,
-    boolean artifacts, boolean keepArtifacts, int matmulSize, Path peerCommand) {
+    boolean artifacts, boolean keepArtifacts, int matmulSize, Path peerCommand,
+    PeerProcess.Allocator peerAllocator) {
 
   /** Checks ranges; throws {@link IllegalArgumentException} naming the option. */
   public BenchOptions {
     methods = List.copyOf(methods);
+    peerAllocator = peerAllocator == null ? PeerProcess.Allocator.PYTHON : peerAllocator;
     threads = List.copyOf(threads);
     if (batchSize < 1) {
       throw new IllegalArgumentException("option '--batch-size' must be >= 1");

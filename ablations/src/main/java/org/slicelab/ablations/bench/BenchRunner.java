@@ -260,7 +260,7 @@ public final class BenchRunner {
     log.println("[bench] starting the peer " + options.peerCommand() + " for " + methods
         + " (building its venv on first use)");
     return new PeerProcess(options.peerCommand(), methods, options.batchSize(),
-        options.maxLen(), options.out().resolve("peer.log"));
+        options.maxLen(), options.out().resolve("peer.log"), options.peerAllocator());
   }
 
   private Map<String, Double> calibrate(int len) {

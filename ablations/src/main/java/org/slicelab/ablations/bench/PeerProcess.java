@@ -24,13 +24,21 @@ import java.util.regex.Pattern;
  * rounds. Protocol: the child prints one JSON line {@code {"ready": true, "versions": ...}}, then
  * answers each request line {@code {"method": M, "threads": T, "batch": B}} with one JSON line of
  * step timings; an empty line ends it. Only methods the peer has an equivalent of take part.
- * The child gets SliceLab's environment minus its allocator settings (see
- * {@link #isAllocatorSetting}).
+ * The child gets SliceLab's environment, by default minus its allocator settings (see
+ * {@link #isAllocatorSetting} and {@link Allocator}).
  */
 public final class PeerProcess implements AutoCloseable {
   private static final Pattern SUPPORTED =
       Pattern.compile("head|full|lora_r\\d+|slicefine_r\\d+_(row|column)");
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The C allocator the peer runs with. */
+  public enum Allocator {
+    /** Python's default (glibc malloc): the peer as a Python user runs it. */
+    PYTHON,
+    /** SliceLab's settings (tcmalloc preloaded, its release rate): the peer at its fastest. */
+    SLICELAB
+  }
 
   private final Process process;
   private final BufferedReader out;
@@ -76,7 +84,8 @@ public final class PeerProcess implements AutoCloseable {
    * Starts {@code command} (normally {@code bin/slicelab-peer-bench}) for {@code methods} at
    * this batch shape and waits until it has built its models; its stderr goes to {@code log}.
    */
-  public PeerProcess(Path command, List<String> methods, int batchSize, int maxLen, Path log) {
+  public PeerProcess(Path command, List<String> methods, int batchSize, int maxLen, Path log,
+      Allocator allocator) {
     if (!Files.isExecutable(command)) {
       throw new IllegalArgumentException("option '--peer-command' = " + command
           + " is not an executable file (expected bin/slicelab-peer-bench)");
@@ -89,7 +98,9 @@ public final class PeerProcess implements AutoCloseable {
         String.join(",", methods), "--batch-size", Integer.toString(batchSize), "--max-len",
         Integer.toString(maxLen)));
     ProcessBuilder builder = new ProcessBuilder(cmd).redirectError(log.toFile());
-    builder.environment().keySet().removeIf(PeerProcess::isAllocatorSetting);
+    if (allocator != Allocator.SLICELAB) {
+      builder.environment().keySet().removeIf(PeerProcess::isAllocatorSetting);
+    }
     try {
       process = builder.start();
     } catch (IOException e) {

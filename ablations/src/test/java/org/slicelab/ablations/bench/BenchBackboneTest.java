@@ -60,6 +60,6 @@ class BenchBackboneTest {
   private static BenchOptions options(String backbone, List<BenchMethod> methods, Path out,
       Path peer) {
     return new BenchOptions(backbone, methods, 4, 16, 1, 0, out, List.of(), false, 1, false,
-        false, 64, peer);
+        false, 64, peer, null);
   }
 }

@@ -39,7 +39,7 @@ class BenchReportTest {
     List<BenchMethod> methods = BenchMethod.parseList("head,full,slicefine_r5_row,lora_r8", 16,
         128);
     BenchOptions options = new BenchOptions(Backbones.DEFAULT, methods, 16, 128, 3, 1, out,
-        List.of(1), false, 1, false, false, 4096, null);
+        List.of(1), false, 1, false, false, 4096, null, null);
     List<Variant> variants = methods.stream().map(m -> new Variant(m, 1, m.label())).toList();
     Map<String, double[]> times = Map.of("head", HEAD, "full", FULL, "slicefine_r5_row", SLICE,
         "lora_r8", LORA);

@@ -44,7 +44,7 @@ class PeerProcessTest {
     // surefire sets MALLOC_ARENA_MAX for the test JVM (pom.xml), as bin/slicelab does
     assumeTrue(System.getenv("MALLOC_ARENA_MAX") != null, "needs MALLOC_ARENA_MAX in the env");
     try (PeerProcess peer = new PeerProcess(script(), List.of("full", "lora_r8"), 16, 128,
-        dir.resolve("peer.log"))) {
+        dir.resolve("peer.log"), PeerProcess.Allocator.PYTHON)) {
       assertEquals("unset", peer.versions().get("arena"));
       assertEquals("--serve --methods full,lora_r8 --batch-size 16 --max-len 128",
           peer.versions().get("args"));
@@ -52,6 +52,15 @@ class PeerProcessTest {
       assertEquals(2.5, step.stepMs());
       assertEquals(7, step.minorFaults());
       assertEquals(1.5, peer.step("lora_r8", 1, 1).stepMs());
+    }
+  }
+
+  @Test
+  void withSliceLabsAllocatorTheChildKeepsTheSettings() throws Exception {
+    assumeTrue(System.getenv("MALLOC_ARENA_MAX") != null, "needs MALLOC_ARENA_MAX in the env");
+    try (PeerProcess peer = new PeerProcess(script(), List.of("full"), 16, 128,
+        dir.resolve("peer.log"), PeerProcess.Allocator.SLICELAB)) {
+      assertEquals(System.getenv("MALLOC_ARENA_MAX"), peer.versions().get("arena"));
     }
   }
 
@@ -72,7 +81,7 @@ class PeerProcessTest {
         PeerProcess.supported(List.of("head", "sift_1pct", "slicefine_r5_row")));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new PeerProcess(dir.resolve("missing"), List.of("full"), 16, 128,
-            dir.resolve("log")));
+            dir.resolve("log"), PeerProcess.Allocator.PYTHON));
     assertTrue(e.getMessage().contains("--peer-command"), e.getMessage());
   }
 }

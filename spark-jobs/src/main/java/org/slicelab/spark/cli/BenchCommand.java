@@ -9,6 +9,7 @@ import org.slicelab.ablations.bench.BenchMethod;
 import org.slicelab.ablations.bench.BenchOptions;
 import org.slicelab.ablations.bench.BenchReport;
 import org.slicelab.ablations.bench.BenchRunner;
+import org.slicelab.ablations.bench.PeerProcess;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -34,27 +35,27 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--backbone", paramLabel = "NAME", defaultValue = Backbones.DEFAULT,
       description = "backbone every method trains: a built-in name or a Hugging Face checkpoint "
-          + "directory, as the trial option --backbone (default: ${DEFAULT-VALUE})")
+          + "directory, as the trial option --backbone (default: ${DEFAULT-VALUE}; either case)")
   private String backbone;
 
   @Option(names = "--batch-size", paramLabel = "B", defaultValue = "16",
-      description = "examples per step (default: ${DEFAULT-VALUE})")
+      description = "examples per step (default: ${DEFAULT-VALUE}; either case)")
   private int batchSize;
 
   @Option(names = "--max-len", paramLabel = "L", defaultValue = "128",
-      description = "sequence length; batches are chosen to reach it (default: ${DEFAULT-VALUE})")
+      description = "sequence length; batches are chosen to reach it (default: ${DEFAULT-VALUE}; either case)")
   private int maxLen;
 
   @Option(names = "--repeats", paramLabel = "K", defaultValue = "10",
-      description = "timed rounds, one step of every method each (default: ${DEFAULT-VALUE})")
+      description = "timed rounds, one step of every method each (default: ${DEFAULT-VALUE}; either case)")
   private int repeats;
 
   @Option(names = "--warmup", paramLabel = "W", defaultValue = "3",
-      description = "untimed rounds first (default: ${DEFAULT-VALUE})")
+      description = "untimed rounds first (default: ${DEFAULT-VALUE}; either case)")
   private int warmup;
 
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "bench-results",
-      description = "output directory (default: ${DEFAULT-VALUE})")
+      description = "output directory (default: ${DEFAULT-VALUE}; either case)")
   private Path out;
 
   @Option(names = "--torch-threads", paramLabel = "N[,N...]", split = ",",
@@ -67,7 +68,7 @@ public final class BenchCommand implements Callable<Integer> {
   private boolean noMemory;
 
   @Option(names = "--memory-steps", paramLabel = "N", defaultValue = "2",
-      description = "training steps per memory probe (default: ${DEFAULT-VALUE})")
+      description = "training steps per memory probe (default: ${DEFAULT-VALUE}; either case)")
   private int memorySteps;
 
   @Option(names = "--no-artifacts", negatable = false,
@@ -79,7 +80,7 @@ public final class BenchCommand implements Callable<Integer> {
   private boolean keepArtifacts;
 
   @Option(names = "--matmul-size", paramLabel = "N", defaultValue = "2048",
-      description = "square matmul size for the machine's rate (default: ${DEFAULT-VALUE})")
+      description = "square matmul size for the machine's rate (default: ${DEFAULT-VALUE}; either case)")
   private int matmulSize;
 
   @Option(names = "--peer", negatable = false,
@@ -92,6 +93,11 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--peer-command", paramLabel = "PATH",
       description = "the peer launcher (default: bin/slicelab-peer-bench of this installation)")
   private Path peerCommand;
+
+  @Option(names = "--peer-allocator", paramLabel = "NAME",
+      description = "the peer's C allocator: PYTHON (glibc, as a Python user runs it) or "
+          + "SLICELAB (SliceLab's: tcmalloc, release rate 0) (default: ${DEFAULT-VALUE}; either case)")
+  private PeerProcess.Allocator peerAllocator = PeerProcess.Allocator.PYTHON;
 
   @Override
   public Integer call() {
@@ -106,7 +112,7 @@ public final class BenchCommand implements Callable<Integer> {
     BenchOptions options = new BenchOptions(canonicalBackbone,
         BenchMethod.parseList(methods, batchSize, maxLen, canonicalBackbone), batchSize, maxLen, repeats, warmup,
         out, threads, !noMemory, memorySteps, !noArtifacts, keepArtifacts, matmulSize,
-        peer || peerCommand != null ? peerLauncher() : null);
+        peer || peerCommand != null ? peerLauncher() : null, peerAllocator);
     System.err.println("[bench] methods " + options.methods().stream()
         .map(BenchMethod::label).toList() + ", out " + out.toAbsolutePath());
     BenchReport report = new BenchReport(new BenchRunner(options, System.err).run());

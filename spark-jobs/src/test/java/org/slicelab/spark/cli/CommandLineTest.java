@@ -89,6 +89,10 @@ class CommandLineTest {
     Run type = run("trial", "--rank", "four");
     assertEquals(2, type.code());
     assertTrue(type.err().contains("--rank"), type.err());
+    Run allocator = run("bench", "--peer-allocator", "hoard");
+    assertEquals(2, allocator.code());
+    assertTrue(allocator.err().contains("--peer-allocator") && allocator.err().contains("SLICELAB"),
+        allocator.err());
   }
 
   @Test
