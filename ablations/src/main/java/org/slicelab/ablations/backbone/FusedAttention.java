@@ -4,13 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 
 /**
  * Multi-head attention {@code softmax(q k^T / sqrt(d) + mask) v} through torch's fused
@@ -42,20 +37,6 @@ public final class FusedAttention {
 
   /** Loads the module on first use (the JVM's class initialisation makes that thread-safe). */
   private static final class Loaded {
-    static final PtSymbolBlock MODULE = load();
-  }
-
-  private static PtSymbolBlock load() {
-    // a manager that lives as long as the JVM: the module is shared by every trial
-    NDManager owner = NDManager.newBaseManager("PyTorch");
-    try (InputStream in = FusedAttention.class.getResourceAsStream(RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException("the fused attention module " + RESOURCE
-            + " is missing from the classpath (a broken build?)");
-      }
-      return JniUtils.loadModule((PtNDManager) owner, in, false, false);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot load the fused attention module " + RESOURCE, e);
-    }
+    static final PtSymbolBlock MODULE = TorchScriptModules.load(FusedAttention.class, RESOURCE);
   }
 }

@@ -51,8 +51,10 @@ public final class AdamW {
    * One update with learning rate {@code lr}; returns the gradient norm before clipping.
    * Call with autograd recording off.
    *
-   * <p>Same result as PyTorch's {@code AdamW} after {@code clip_grad_norm_}, computed with as
-   * few full-size temporaries as DJL's in-place operations allow: per tensor one scratch array
+   * <p>Same result as PyTorch's {@code AdamW} after {@code clip_grad_norm_}. Arrays trained as a
+   * whole go through torch's fused kernel ({@link FusedAdamW}); slices, sparse entries and
+   * increments whose weight decay acts on other values are computed with as few full-size
+   * temporaries as DJL's in-place operations allow: per tensor one scratch array
    * (the clipped, scaled gradient, then its square) and one for the denominator; the clipping
    * factor is folded into the moment updates instead of copying the gradient, the gradient norm
    * is a reduction without a squared copy, and the bias corrections are scalar factors.
@@ -77,6 +79,13 @@ public final class AdamW {
       Trainable t = trainables.get(i);
       NDArray m = first.get(i);
       NDArray v = second.get(i);
+      if (t instanceof DenseTrainable dense && (weightDecay == 0 || dense.decaysItself())) {
+        // the whole array trains: torch's fused kernel, one pass (same update as below)
+        FusedAdamW.step(dense.array(), grads.get(i), m, v, lr, BETA1, BETA2, EPS, weightDecay,
+            steps, scale);
+        t.zeroGradient();
+        continue;
+      }
       try (NDArray scratch = grads.get(i).mul(firstScale)) {
         m.muli(BETA1).addi(scratch);
         v.muli(BETA2).addi(scratch.muli(scratch).muli(secondFromFirst));

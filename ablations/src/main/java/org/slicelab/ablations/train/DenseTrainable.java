@@ -47,6 +47,11 @@ public final class DenseTrainable implements Trainable {
     return array.getGradient();
   }
 
+  /** True when weight decay acts on this array itself (no frozen base under it). */
+  public boolean decaysItself() {
+    return decayBase == null;
+  }
+
   @Override
   public NDArray decayTarget() {
     return decayBase == null ? array : decayBase.add(array);

@@ -67,6 +67,7 @@ class AdamWReferenceTest {
         List<Trainable> trainables = new ArrayList<>();
         for (int t = 0; t < c.get("shapes").size(); t++) {
           NDArray p = m.create(floats(c.get("initial").get(t)), shape(c.get("shapes").get(t)));
+          p.setName("encoder.layer." + t + ".output.dense.weight"); // named, as parameters are
           params.add(p);
           trainables.add(new DenseTrainable("p" + t, p));
         }
