@@ -44,7 +44,7 @@ public final class Attention {
   /**
    * The products written out; scaling and mask go into the scores in place. The scores and
    * probabilities are closed as soon as they are used: Java handles would otherwise keep both
-   * [B, H, L, L] arrays of every layer until the step ends (measured: +160-210 MiB of native
+   * [B, H, L, L] arrays of every layer until the step ends (measured: +160-230 MiB of native
    * peak at 128 tokens). Autograd holds its own references to what the backward pass needs.
    */
   static NDArray explicit(NDArray q, NDArray k, NDArray v, NDArray maskBias) {

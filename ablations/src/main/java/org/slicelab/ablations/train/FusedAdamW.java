@@ -22,21 +22,25 @@ final class FusedAdamW {
   }
 
   /**
-   * Updates {@code param}, {@code firstMoment} and {@code secondMoment} in place.
-   *
-   * @param gradient the raw gradient; it enters the update multiplied by {@code clipFactor}
-   * @param step the 1-based step number (bias corrections)
+   * The step's settings as the module reads them, built once per optimizer step and shared by
+   * every tensor of it; the gradient enters the update multiplied by {@code clipFactor}, and
+   * {@code step} counts from 1 (bias corrections).
    */
+  static NDArray settings(NDManager manager, double lr, float beta1, float beta2, float eps,
+      double weightDecay, int step, double clipFactor) {
+    return manager.create(new float[] {(float) lr, beta1, beta2, eps, (float) weightDecay, step,
+        (float) clipFactor});
+  }
+
+  /** Updates {@code param}, {@code firstMoment} and {@code secondMoment} in place. */
   static void step(NDArray param, NDArray gradient, NDArray firstMoment, NDArray secondMoment,
-      double lr, float beta1, float beta2, float eps, double weightDecay, int step,
-      double clipFactor) {
-    NDManager manager = param.getManager();
+      NDArray settings) {
     // unnamed views: DJL passes a named array (parameters are named) to TorchScript as a dict
-    try (NDList inputs = new NDList(view(param), view(gradient), view(firstMoment),
-        view(secondMoment), manager.create(new float[] {(float) lr, beta1, beta2, eps,
-            (float) weightDecay, step, (float) clipFactor}))) {
+    try (NDArray p = view(param); NDArray g = view(gradient); NDArray m = view(firstMoment);
+        NDArray v = view(secondMoment)) {
       // training = false: no autograd while the parameter is written in place
-      NDList out = Loaded.MODULE.forward(new ParameterStore(manager, false), inputs, false);
+      NDList out = Loaded.MODULE.forward(new ParameterStore(param.getManager(), false),
+          new NDList(p, g, m, v, settings), false);
       out.close(); // a second handle on the updated parameter
     }
   }
