@@ -35,27 +35,27 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--backbone", paramLabel = "NAME", defaultValue = Backbones.DEFAULT,
       description = "backbone every method trains: a built-in name or a Hugging Face checkpoint "
-          + "directory, as the trial option --backbone (default: ${DEFAULT-VALUE}; either case)")
+          + "directory, as the trial option --backbone (default: ${DEFAULT-VALUE})")
   private String backbone;
 
   @Option(names = "--batch-size", paramLabel = "B", defaultValue = "16",
-      description = "examples per step (default: ${DEFAULT-VALUE}; either case)")
+      description = "examples per step (default: ${DEFAULT-VALUE})")
   private int batchSize;
 
   @Option(names = "--max-len", paramLabel = "L", defaultValue = "128",
-      description = "sequence length; batches are chosen to reach it (default: ${DEFAULT-VALUE}; either case)")
+      description = "sequence length; batches are chosen to reach it (default: ${DEFAULT-VALUE})")
   private int maxLen;
 
   @Option(names = "--repeats", paramLabel = "K", defaultValue = "10",
-      description = "timed rounds, one step of every method each (default: ${DEFAULT-VALUE}; either case)")
+      description = "timed rounds, one step of every method each (default: ${DEFAULT-VALUE})")
   private int repeats;
 
   @Option(names = "--warmup", paramLabel = "W", defaultValue = "3",
-      description = "untimed rounds first (default: ${DEFAULT-VALUE}; either case)")
+      description = "untimed rounds first (default: ${DEFAULT-VALUE})")
   private int warmup;
 
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "bench-results",
-      description = "output directory (default: ${DEFAULT-VALUE}; either case)")
+      description = "output directory (default: ${DEFAULT-VALUE})")
   private Path out;
 
   @Option(names = "--torch-threads", paramLabel = "N[,N...]", split = ",",
@@ -68,7 +68,7 @@ public final class BenchCommand implements Callable<Integer> {
   private boolean noMemory;
 
   @Option(names = "--memory-steps", paramLabel = "N", defaultValue = "2",
-      description = "training steps per memory probe (default: ${DEFAULT-VALUE}; either case)")
+      description = "training steps per memory probe (default: ${DEFAULT-VALUE})")
   private int memorySteps;
 
   @Option(names = "--no-artifacts", negatable = false,
@@ -80,7 +80,7 @@ public final class BenchCommand implements Callable<Integer> {
   private boolean keepArtifacts;
 
   @Option(names = "--matmul-size", paramLabel = "N", defaultValue = "2048",
-      description = "square matmul size for the machine's rate (default: ${DEFAULT-VALUE}; either case)")
+      description = "square matmul size for the machine's rate (default: ${DEFAULT-VALUE})")
   private int matmulSize;
 
   @Option(names = "--peer", negatable = false,
@@ -96,7 +96,8 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--peer-allocator", paramLabel = "NAME",
       description = "the peer's C allocator: PYTHON (glibc, as a Python user runs it) or "
-          + "SLICELAB (SliceLab's: tcmalloc, release rate 0) (default: ${DEFAULT-VALUE}; either case)")
+          + "SLICELAB (SliceLab's: tcmalloc, release rate 0), either case (default: "
+          + "${DEFAULT-VALUE})")
   private PeerProcess.Allocator peerAllocator = PeerProcess.Allocator.PYTHON;
 
   @Override
