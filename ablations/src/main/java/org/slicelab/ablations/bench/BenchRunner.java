@@ -36,6 +36,9 @@ import org.slicelab.ablations.trial.TrialResources;
 public final class BenchRunner {
   /** Distinct batches cycled over the rounds. */
   public static final int DISTINCT_BATCHES = 4;
+  /** Untimed and timed products per distinct shape of the GEMM floor. */
+  private static final int GEMM_FLOOR_WARMUP = 3;
+  private static final int GEMM_FLOOR_REPEATS = 15;
   /** Seed of the batch selection. */
   public static final long DATA_SEED = 7;
 
@@ -68,7 +71,8 @@ public final class BenchRunner {
   record Result(BenchOptions options, BenchData data, List<Variant> variants,
       List<Sample> samples, List<PeerSample> peerSamples, Map<String, String> peerVersions,
       Map<Integer, List<Double>> matmulNanos,
-      Map<Integer, Map<String, Double>> calibration, Map<String, Map<String, Object>> memory,
+      Map<Integer, Map<String, Double>> calibration, Map<String, Double> gemmFloorMs,
+      Map<String, Map<String, Object>> memory,
       Map<String, ArtifactSizes> artifacts, Map<String, Long> trainable,
       Map<String, Long> optimizerBytes, Map<String, String> environment, double seconds,
       String startedAt) {
@@ -84,7 +88,8 @@ public final class BenchRunner {
         PeerSample.class, PeerProcess.class, PeerProcess.Step.class,
         ParquetTable.class, ArtifactSizes.class, ArtifactSizes.Tensor.class, MemoryProbe.class,
         FlopCounter.class, FlopCounter.Flops.class, Stats.class, ProcStats.class,
-        ProcStats.Cpu.class, MatmulRate.class, TrainingStep.Timing.class, org.slicelab.ablations.method.LinearTraining.Kind.class,
+        ProcStats.Cpu.class, MatmulRate.class, GemmFloor.class, FlopCounter.Product.class,
+        FlopCounter.Part.class, TrainingStep.Timing.class, org.slicelab.ablations.method.LinearTraining.Kind.class,
         FlopCounter.Plan.class, FlopCounter.LinearPlan.class)) {
       try {
         Class.forName(c.getName(), true, c.getClassLoader());
@@ -215,6 +220,7 @@ public final class BenchRunner {
             timed ? options.repeats() : options.warmup(), (System.nanoTime() - roundStart) / 1e9);
       }
     }
+    Map<String, Double> gemmFloorMs = gemmFloors(variants, threadCounts, data.effectiveLen());
     JniUtils.setNumThreads(threadCounts.get(0));
 
     Map<String, Map<String, Object>> memory = new LinkedHashMap<>();
@@ -246,8 +252,31 @@ public final class BenchRunner {
       }
       c.close();
     }
-    return new Result(options, data, variants, samples, peerSamples, peerVersions, matmulNanos, calibration, memory,
-        artifacts, trainable, optimizerBytes, env, (System.nanoTime() - start) / 1e9, startedAt);
+    return new Result(options, data, variants, samples, peerSamples, peerVersions, matmulNanos,
+        calibration, gemmFloorMs, memory, artifacts, trainable, optimizerBytes, env, (System.nanoTime() - start) / 1e9, startedAt);
+  }
+
+  /**
+   * Each variant's GEMM floor: its step's products timed alone at their own shapes, with the
+   * variant's thread count ({@link GemmFloor}); shapes shared by variants are timed once.
+   */
+  private Map<String, Double> gemmFloors(List<Variant> variants, List<Integer> threadCounts,
+      int len) {
+    BertConfig config = TrialResources.shared().backbone(options.backbone()).config();
+    Map<String, Double> floors = new LinkedHashMap<>();
+    for (int t : threadCounts) {
+      JniUtils.setNumThreads(t);
+      GemmFloor floor = new GemmFloor(GEMM_FLOOR_WARMUP, GEMM_FLOOR_REPEATS);
+      for (Variant v : variants) {
+        if (v.threads() == t) {
+          floors.put(v.label(), floor.floorMs(FlopCounter.products(v.method().spec(), config,
+              options.batchSize(), len)));
+        }
+      }
+      log.printf(Locale.ROOT, "[bench] GEMM floor at %d thread(s): %d product shapes timed%n", t,
+          floor.shapesTimed());
+    }
+    return floors;
   }
 
   /** The peer child process for these variants' methods, or null when no peer is wanted. */

@@ -77,6 +77,35 @@ public final class FlopCounter {
     }
   }
 
+  /** Which part of the step a product belongs to. */
+  public enum Part { FORWARD, ACTIVATION_BACKWARD, WEIGHT_GRADIENT }
+
+  /**
+   * One matrix product of a step: {@code batch} independent products of {@code op(A) [m, k]}
+   * and {@code op(B) [k, n]}, where {@code op} transposes a stored operand when its flag is set
+   * (as the kernels receive them: {@code x W^T} reads the stored weight transposed).
+   *
+   * @param part the part of the step it belongs to
+   * @param batch independent products (batch x heads for attention, 1 otherwise)
+   * @param m rows of the result
+   * @param k the summed dimension
+   * @param n columns of the result
+   * @param transposedA the left operand is stored as {@code [k, m]}
+   * @param transposedB the right operand is stored as {@code [n, k]}
+   */
+  public record Product(Part part, int batch, int m, int k, int n, boolean transposedA,
+      boolean transposedB) {
+    /** Floating-point operations, 2 per multiply-add. */
+    public long flops() {
+      return 2L * batch * m * k * n;
+    }
+
+    /** The product's shape and layout, without its part: products with equal keys cost alike. */
+    public Product shapeKey() {
+      return new Product(Part.FORWARD, batch, m, k, n, transposedA, transposedB);
+    }
+  }
+
   private FlopCounter() {
   }
 
@@ -109,83 +138,123 @@ public final class FlopCounter {
 
   /** FLOPs of one training step of {@code plan}; {@code classes} outputs of the head. */
   public static Flops count(Plan plan, BertConfig config, int batch, int len, int classes) {
+    long[] parts = new long[Part.values().length];
+    for (Product p : products(plan, config, batch, len, classes)) {
+      parts[p.part().ordinal()] += p.flops();
+    }
+    return new Flops(parts[Part.FORWARD.ordinal()], parts[Part.ACTIVATION_BACKWARD.ordinal()],
+        parts[Part.WEIGHT_GRADIENT.ordinal()]);
+  }
+
+  /** The matrix products of one training step of {@code spec}, with their shapes. */
+  public static List<Product> products(TrialSpec spec, BertConfig config, int batch, int len) {
+    return products(plan(spec, config), config, batch, len, 2);
+  }
+
+  /**
+   * The matrix products of one training step of {@code plan}, in execution order within each
+   * part; {@code classes} outputs of the head.
+   */
+  public static List<Product> products(Plan plan, BertConfig config, int batch, int len,
+      int classes) {
     if (plan.linears().size() != 6 * config.layers()) {
       throw new IllegalArgumentException("plan has " + plan.linears().size()
           + " Linears, config needs " + 6 * config.layers());
     }
-    long tokens = (long) batch * len;
-    long attention = 2L * batch * len * len * config.hidden();
-    Counter c = new Counter(tokens);
+    Counter c = new Counter(batch * len);
+    int heads = batch * config.heads();
+    int dh = config.hidden() / config.heads();
     boolean h = plan.embeddingsTrain();
     for (int l = 0; l < config.layers(); l++) {
       List<LinearPlan> p = plan.linears().subList(6 * l, 6 * l + 6);
       boolean q = c.linear(p.get(0), h);
       boolean k = c.linear(p.get(1), h);
       boolean v = c.linear(p.get(2), h);
-      c.forward += 2 * attention;
+      c.add(Part.FORWARD, heads, len, dh, len, false, true);      // scores = q k^T
+      c.add(Part.FORWARD, heads, len, len, dh, false, false);     // context = P v
       boolean scores = q || k;
-      c.activation += (q ? attention : 0) + (k ? attention : 0);
-      boolean context = scores || v;
-      c.activation += (scores ? attention : 0) + (v ? attention : 0);
-      boolean attn = c.linear(p.get(3), context);
+      if (q) {
+        c.add(Part.ACTIVATION_BACKWARD, heads, len, len, dh, false, false);  // dq = dS k
+      }
+      if (k) {
+        c.add(Part.ACTIVATION_BACKWARD, heads, len, len, dh, true, false);   // dk = dS^T q
+      }
+      if (scores) {
+        c.add(Part.ACTIVATION_BACKWARD, heads, len, dh, len, false, true);   // dP = dC v^T
+      }
+      if (scores || v) {
+        c.add(Part.ACTIVATION_BACKWARD, heads, len, len, dh, true, false);   // dv = P^T dC
+      }
+      boolean attn = c.linear(p.get(3), scores || v);
       boolean h1 = attn || h || plan.embeddingsTrain();
       boolean inner = c.linear(p.get(4), h1);
       boolean out = c.linear(p.get(5), inner);
       h = out || h1;
     }
-    long head = 2L * batch * config.hidden() * classes;
-    c.forward += head;
-    c.weight += head;
-    c.activation += h ? head : 0;
-    return new Flops(c.forward, c.activation, c.weight);
+    c.add(Part.FORWARD, 1, batch, config.hidden(), classes, false, true);
+    c.add(Part.WEIGHT_GRADIENT, 1, classes, batch, config.hidden(), true, false);
+    if (h) {
+      c.add(Part.ACTIVATION_BACKWARD, 1, batch, classes, config.hidden(), false, false);
+    }
+    return List.copyOf(c.products);
   }
 
   private static final class Counter {
-    private final long tokens;
-    private long forward;
-    private long activation;
-    private long weight;
+    private final int tokens;
+    private final List<Product> products = new ArrayList<>();
 
-    Counter(long tokens) {
+    Counter(int tokens) {
       this.tokens = tokens;
+    }
+
+    void add(Part part, int batch, int m, int k, int n, boolean transposedA, boolean transposedB) {
+      products.add(new Product(part, batch, m, k, n, transposedA, transposedB));
     }
 
     /** Adds one Linear; returns whether its output requires a gradient. */
     boolean linear(LinearPlan p, boolean inputNeedsGrad) {
-      long base = 2 * tokens * p.dIn() * p.dOut();
-      long in = 2 * tokens * p.dIn() * p.rank();
-      long out = 2 * tokens * p.dOut() * p.rank();
-      forward += base;
+      int t = tokens;
+      int r = p.rank();
+      add(Part.FORWARD, 1, t, p.dIn(), p.dOut(), false, true);            // y = x W^T
+      if (inputNeedsGrad) {
+        add(Part.ACTIVATION_BACKWARD, 1, t, p.dOut(), p.dIn(), false, false);  // dX = dY W
+      }
       switch (p.kind()) {
         case FROZEN -> {
-          activation += inputNeedsGrad ? base : 0;
           return inputNeedsGrad;
         }
         case FULL -> {
-          weight += base;
-          activation += inputNeedsGrad ? base : 0;
+          add(Part.WEIGHT_GRADIENT, 1, p.dOut(), t, p.dIn(), true, false);    // dW = dY^T x
           return true;
         }
         case ROW_SLICE -> {
           // y[..., p:p+r] += x D^T: D [r, d_in]; its upstream gradient is a slice of dY
-          forward += in;
-          weight += in;                            // dD = dY[..., p:p+r]^T x
-          activation += inputNeedsGrad ? base + in : 0;   // dX through W and through D
+          add(Part.FORWARD, 1, t, p.dIn(), r, false, true);
+          add(Part.WEIGHT_GRADIENT, 1, r, t, p.dIn(), true, false);          // dD = dY_r^T x
+          if (inputNeedsGrad) {
+            add(Part.ACTIVATION_BACKWARD, 1, t, r, p.dIn(), false, false);   // dX += dY_r D
+          }
           return true;
         }
         case COLUMN_SLICE -> {
           // y += x[..., p:p+r] D^T: D [d_out, r]; the input window is a view
-          forward += out;
-          weight += out;                           // dD = dY^T x[..., p:p+r]
-          activation += inputNeedsGrad ? base + out : 0;  // dX via W; dX[..., p:p+r] += dY D
+          add(Part.FORWARD, 1, t, r, p.dOut(), false, true);
+          add(Part.WEIGHT_GRADIENT, 1, p.dOut(), t, r, true, false);         // dD = dY^T x_r
+          if (inputNeedsGrad) {
+            add(Part.ACTIVATION_BACKWARD, 1, t, p.dOut(), r, false, false);  // dX_r += dY D
+          }
           return true;
         }
         case LORA -> {
           // y += s (x A^T) B^T: A [r, d_in], B [d_out, r]
-          forward += in + out;
-          weight += out + in;                      // dB = dY^T low, dA = dlow^T x
-          activation += out;                       // dlow = dY B
-          activation += inputNeedsGrad ? base + in : 0;   // dX via W and via A
+          add(Part.FORWARD, 1, t, p.dIn(), r, false, true);                  // low = x A^T
+          add(Part.FORWARD, 1, t, r, p.dOut(), false, true);                 // low B^T
+          add(Part.WEIGHT_GRADIENT, 1, p.dOut(), t, r, true, false);         // dB = dY^T low
+          add(Part.WEIGHT_GRADIENT, 1, r, t, p.dIn(), true, false);          // dA = dlow^T x
+          add(Part.ACTIVATION_BACKWARD, 1, t, p.dOut(), r, false, false);    // dlow = dY B
+          if (inputNeedsGrad) {
+            add(Part.ACTIVATION_BACKWARD, 1, t, r, p.dIn(), false, false);   // dX += dlow A
+          }
           return true;
         }
         default -> throw new IllegalStateException(p.kind().toString());

@@ -67,8 +67,17 @@ class BenchReportTest {
     }
     return new Result(options, new BenchData(List.of(), 128, 10, BenchData.POOL), variants,
         samples, peer, withPeer ? Map.of("torch", "2.5.1") : Map.of(),
-        Map.of(1, List.of(2e6, 4e6, 3e6)), Map.of(), Map.of(), Map.of(), trainable, state,
+        Map.of(1, List.of(2e6, 4e6, 3e6)), Map.of(), gemmFloors(variants), Map.of(), Map.of(),
+        trainable, state,
         Map.of("host", "testhost"), 12.5, "2026-12-02T00:00:00Z");
+  }
+
+  /** GEMM floors for every variant but LoRA (a floor that was not measured). */
+  private static Map<String, Double> gemmFloors(List<Variant> variants) {
+    Map<String, Double> floors = new LinkedHashMap<>(Map.of("head", 16.0, "full", 88.0,
+        "slicefine_r5_row", 48.0));
+    floors.keySet().retainAll(variants.stream().map(Variant::label).toList());
+    return floors;
   }
 
   private static PeerProcess.Step step(double ms) {
@@ -160,6 +169,19 @@ class BenchReportTest {
     assertTrue(md.contains("| slicefine_r5_row | 60 | 120 | 0.50 [0.50-0.50] |"), md);
     assertTrue(md.contains("- slicefine_r5_vs_peer_lora: 0.300"), md);
     assertTrue(md.contains("| slicefine_r5_step_vs_peer_lora_r8 | 0.30 | <= 0.45 | true |"), md);
+  }
+
+  @Test
+  void gemmFloorDividesTheMedianStep() {
+    BenchReport report = new BenchReport(result(false));
+    Map<String, Object> slice = row(report, "slicefine_r5_row");
+    assertEquals(48.0, (double) slice.get("gemm_floor_ms"), 1e-12);
+    assertEquals(60.0 / 48, (double) slice.get("time_vs_gemm_floor"), 1e-12);
+    assertEquals(110.0 / 88, (double) row(report, "full").get("time_vs_gemm_floor"), 1e-12);
+    assertNull(row(report, "lora_r8").get("time_vs_gemm_floor"), "no floor measured");
+    String md = report.markdown();
+    assertTrue(md.contains(" | 48 | 1.25 |\n"), md);
+    assertTrue(md.contains(" | - | - |\n"), md);
   }
 
   @Test

@@ -35,6 +35,27 @@ class FlopCounterTest {
   }
 
   @Test
+  void productsCarryTheirShapesAndLayouts() {
+    var products = FlopCounter.products(BenchMethod.parse("slicefine_r1_row", 1, 8).spec(),
+        TINY, 1, 2);
+    FlopCounter.Flops flops = tiny("slicefine_r1_row");
+    assertEquals(flops.total(), products.stream().mapToLong(FlopCounter.Product::flops).sum());
+    // the query's forward x W^T: [2 tokens, 4] x [4, 4] read transposed
+    assertEquals(new FlopCounter.Product(FlopCounter.Part.FORWARD, 1, 2, 4, 4, false, true),
+        products.get(0));
+    // attention scores q k^T: batch x heads = 2 products of [2, 2] x [2, 2]
+    assertTrue(products.contains(new FlopCounter.Product(FlopCounter.Part.FORWARD, 2, 2, 2, 2,
+        false, true)));
+    // the query slice's gradient dD = dY_r^T x: [1, 2 tokens] x [2 tokens, 4]
+    assertTrue(products.contains(new FlopCounter.Product(FlopCounter.Part.WEIGHT_GRADIENT, 1, 1,
+        2, 4, true, false)));
+    assertTrue(products.stream().filter(p -> p.part() == FlopCounter.Part.WEIGHT_GRADIENT)
+        .allMatch(FlopCounter.Product::transposedA), "dW = dY^T x reads dY transposed");
+    assertEquals(products.get(0).shapeKey(), new FlopCounter.Product(
+        FlopCounter.Part.WEIGHT_GRADIENT, 1, 2, 4, 4, false, true).shapeKey());
+  }
+
+  @Test
   void rowSliceCountedByHand() {
     FlopCounter.Flops slice = tiny("slicefine_r1_row");
     // slice product x D^T (2*T*d_in*r) per Linear; the window is added in place (no FLOPs)
