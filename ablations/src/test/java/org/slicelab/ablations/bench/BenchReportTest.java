@@ -180,8 +180,13 @@ class BenchReportTest {
     assertEquals(110.0 / 88, (double) row(report, "full").get("time_vs_gemm_floor"), 1e-12);
     assertNull(row(report, "lora_r8").get("time_vs_gemm_floor"), "no floor measured");
     String md = report.markdown();
-    assertTrue(md.contains(" | 48 | 1.25 |\n"), md);
-    assertTrue(md.contains(" | - | - |\n"), md);
+    assertTrue(md.contains(" | 48 | 1.25 | - |\n"), md);
+    assertTrue(md.contains(" | - | - | - |\n"), md);
+    // with a peer: its slice median (120 ms) against the same products
+    Map<String, Object> peerSlice = row(new BenchReport(result(true)), "slicefine_r5_row");
+    assertEquals(120.0 / 48, (double) peerSlice.get("peer_time_vs_gemm_floor"), 1e-12);
+    assertNull(row(new BenchReport(result(true)), "head").get("peer_time_vs_gemm_floor"),
+        "no peer steps for head here");
   }
 
   @Test
