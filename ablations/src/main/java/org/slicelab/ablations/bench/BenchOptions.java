@@ -26,8 +26,8 @@ import org.slicelab.ablations.backbone.Backbones;
  *     are interleaved with SliceLab's, or null for no peer
  * @param peerAllocator the C allocator the peer runs with
  */
-public record BenchOptions(String backbone, List<BenchMethod> methods, int batchSize, int maxLen, int repeats,
-    int warmup, Path out, List<Integer> threads, boolean memory, int memorySteps,
+public record BenchOptions(String backbone, List<BenchMethod> methods, int batchSize, int maxLen,
+    int repeats, int warmup, Path out, List<Integer> threads, boolean memory, int memorySteps,
     boolean artifacts, boolean keepArtifacts, int matmulSize, Path peerCommand,
     PeerProcess.Allocator peerAllocator) {
 

@@ -458,7 +458,8 @@ public final class BenchReport {
     md.append(String.format(Locale.ROOT, "Started %s on %s; backbone %s (%d layers), batch"
             + " %d, length %d (effective %d), %d warm-up + %d timed interleaved rounds, torch"
             + " threads %s. Environment: %s.%n%n", r.startedAt(), r.environment().get("host"),
-        o.backbone(), Backbones.get(o.backbone()).config().layers(), o.batchSize(), o.maxLen(), r.data().effectiveLen(), o.warmup(), o.repeats(),
+        o.backbone(), Backbones.get(o.backbone()).config().layers(), o.batchSize(), o.maxLen(),
+        r.data().effectiveLen(), o.warmup(), o.repeats(),
         r.variants().stream().map(Variant::threads).distinct().toList(), r.environment()));
     md.append("## Step time\n\n");
     md.append("| method | step ms median [IQR] (min-max) | fwd / bwd / opt ms | examples/s"

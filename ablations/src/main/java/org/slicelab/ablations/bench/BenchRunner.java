@@ -16,6 +16,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.slicelab.ablations.backbone.BertConfig;
+import org.slicelab.ablations.bench.FlopCounter.Product;
+import org.slicelab.ablations.method.LinearTraining;
 import org.slicelab.ablations.train.Autograd;
 import org.slicelab.ablations.train.TrainingStep;
 import org.slicelab.ablations.trial.Provenance;
@@ -24,11 +26,13 @@ import org.slicelab.ablations.trial.TrialResources;
 /**
  * Runs the benchmark: every method's training step, interleaved round-robin in one process so
  * that machine drift (other jobs, thermal, frequency) hits all methods alike; then peak memory
- * per method in child JVMs, artefact sizes, FLOP counts and the machine's matmul rate.
+ * per method in child JVMs, artefact sizes, FLOP counts, the machine's matmul rate and each
+ * method's GEMM floor ({@link GemmFloor}).
  *
  * <p>Round r runs one step of every (method, thread count) variant, in an order rotated by r, plus
  * one timed {@code n x n} matmul per thread count (the rate the step is compared with, measured
- * under the same drift). Every method's round r uses the same batch. The first {@code warmup}
+ * under the same drift) and one pass over the distinct products of the steps at that thread count
+ * (the GEMM floor). Every method's round r uses the same batch. The first {@code warmup}
  * rounds are not recorded. With a peer ({@link PeerProcess}), every round also runs one peer
  * step of each method the peer has, in the same rotation, so SliceLab/peer ratios are paired
  * within a round.
@@ -36,9 +40,6 @@ import org.slicelab.ablations.trial.TrialResources;
 public final class BenchRunner {
   /** Distinct batches cycled over the rounds. */
   public static final int DISTINCT_BATCHES = 4;
-  /** Untimed and timed products per distinct shape of the GEMM floor. */
-  private static final int GEMM_FLOOR_WARMUP = 3;
-  private static final int GEMM_FLOOR_REPEATS = 15;
   /** Seed of the batch selection. */
   public static final long DATA_SEED = 7;
 
@@ -89,7 +90,7 @@ public final class BenchRunner {
         ParquetTable.class, ArtifactSizes.class, ArtifactSizes.Tensor.class, MemoryProbe.class,
         FlopCounter.class, FlopCounter.Flops.class, Stats.class, ProcStats.class,
         ProcStats.Cpu.class, MatmulRate.class, GemmFloor.class, FlopCounter.Product.class,
-        FlopCounter.Part.class, TrainingStep.Timing.class, org.slicelab.ablations.method.LinearTraining.Kind.class,
+        FlopCounter.Part.class, TrainingStep.Timing.class, LinearTraining.Kind.class,
         FlopCounter.Plan.class, FlopCounter.LinearPlan.class)) {
       try {
         Class.forName(c.getName(), true, c.getClassLoader());
@@ -170,8 +171,17 @@ public final class BenchRunner {
     Map<String, String> peerVersions = new LinkedHashMap<>();
     Map<Integer, List<Double>> matmulNanos = new LinkedHashMap<>();
     threadCounts.forEach(t -> matmulNanos.put(t, new ArrayList<>()));
+    Map<String, List<Product>> products = stepProducts(variants, data.effectiveLen());
+    Map<Integer, GemmFloor> gemmFloors = new LinkedHashMap<>();
+    Map<String, Double> gemmFloorMs = new LinkedHashMap<>();
     try (MatmulRate matmul = new MatmulRate(options.matmulSize());
         PeerProcess peer = startPeer(peerVariants)) {
+      for (int t : threadCounts) {
+        gemmFloors.put(t, new GemmFloor(variants.stream().filter(v -> v.threads() == t)
+            .flatMap(v -> products.get(v.label()).stream()).toList()));
+        log.printf(Locale.ROOT, "[bench] GEMM floor at %d thread(s): %d product shapes per"
+            + " round%n", t, gemmFloors.get(t).shapes());
+      }
       if (peer != null) {
         peerVersions.putAll(peer.versions());
         log.println("[bench] peer " + peerVersions + " runs " + peerVariants.stream()
@@ -182,8 +192,8 @@ public final class BenchRunner {
         boolean timed = round >= options.warmup();
         int timedRound = round - options.warmup();
         long roundStart = System.nanoTime();
-        // entries: the variants, the peer's variants, one matmul slot per thread count;
-        // rotated by round
+        // entries: the variants, the peer's variants, one machine slot per thread count (the
+        // square matmul and a pass over the GEMM floor's shapes); rotated by round
         int entries = variants.size() + peerVariants.size() + threadCounts.size();
         for (int i = 0; i < entries; i++) {
           int e = Math.floorMod(i + round, entries);
@@ -194,6 +204,7 @@ public final class BenchRunner {
             if (timed) {
               matmulNanos.get(t).add((double) ns);
             }
+            gemmFloors.get(t).timePass(timed);
             continue;
           }
           if (e >= variants.size()) {
@@ -219,8 +230,12 @@ public final class BenchRunner {
             timed ? "timed" : "warm-up", timed ? timedRound + 1 : round + 1,
             timed ? options.repeats() : options.warmup(), (System.nanoTime() - roundStart) / 1e9);
       }
+      for (Variant v : variants) {
+        gemmFloorMs.put(v.label(), gemmFloors.get(v.threads()).floorMs(products.get(v.label())));
+      }
+    } finally {
+      gemmFloors.values().forEach(GemmFloor::close);
     }
-    Map<String, Double> gemmFloorMs = gemmFloors(variants, threadCounts, data.effectiveLen());
     JniUtils.setNumThreads(threadCounts.get(0));
 
     Map<String, Map<String, Object>> memory = new LinkedHashMap<>();
@@ -253,30 +268,19 @@ public final class BenchRunner {
       c.close();
     }
     return new Result(options, data, variants, samples, peerSamples, peerVersions, matmulNanos,
-        calibration, gemmFloorMs, memory, artifacts, trainable, optimizerBytes, env, (System.nanoTime() - start) / 1e9, startedAt);
+        calibration, gemmFloorMs, memory, artifacts, trainable, optimizerBytes, env,
+        (System.nanoTime() - start) / 1e9, startedAt);
   }
 
-  /**
-   * Each variant's GEMM floor: its step's products timed alone at their own shapes, with the
-   * variant's thread count ({@link GemmFloor}); shapes shared by variants are timed once.
-   */
-  private Map<String, Double> gemmFloors(List<Variant> variants, List<Integer> threadCounts,
-      int len) {
+  /** The matrix products of each variant's step, with their shapes ({@link FlopCounter}). */
+  private Map<String, List<Product>> stepProducts(List<Variant> variants, int len) {
     BertConfig config = TrialResources.shared().backbone(options.backbone()).config();
-    Map<String, Double> floors = new LinkedHashMap<>();
-    for (int t : threadCounts) {
-      JniUtils.setNumThreads(t);
-      GemmFloor floor = new GemmFloor(GEMM_FLOOR_WARMUP, GEMM_FLOOR_REPEATS);
-      for (Variant v : variants) {
-        if (v.threads() == t) {
-          floors.put(v.label(), floor.floorMs(FlopCounter.products(v.method().spec(), config,
-              options.batchSize(), len)));
-        }
-      }
-      log.printf(Locale.ROOT, "[bench] GEMM floor at %d thread(s): %d product shapes timed%n", t,
-          floor.shapesTimed());
+    Map<String, List<Product>> products = new LinkedHashMap<>();
+    for (Variant v : variants) {
+      products.put(v.label(), FlopCounter.products(v.method().spec(), config,
+          options.batchSize(), len));
     }
-    return floors;
+    return products;
   }
 
   /** The peer child process for these variants' methods, or null when no peer is wanted. */

@@ -10,8 +10,10 @@ import org.slicelab.ablations.method.LinearTraining.Kind;
 import org.slicelab.ablations.trial.TrialSpec;
 
 /**
- * Counts the matrix-multiply floating-point operations (2 per multiply-add) of one training step
- * of the BERT classifier as {@code org.slicelab.ablations} computes it, per method.
+ * Lists the matrix products of one training step of the BERT classifier as
+ * {@code org.slicelab.ablations} computes it, per method, with their shapes ({@link Product},
+ * which {@link GemmFloor} times), and counts their floating-point operations (2 per
+ * multiply-add).
  *
  * <p>Three parts: <b>forward</b> (every Linear, the two attention products per layer, adapter
  * products, the head); <b>activation backward</b> (gradients with respect to activations:

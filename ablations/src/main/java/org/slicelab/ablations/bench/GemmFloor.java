@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,64 +16,78 @@ import org.slicelab.ablations.train.Autograd;
  * The time a step's matrix products take on their own, at their own shapes: each distinct
  * {@link Product} (shape and operand layout) is timed alone through DJL / PyTorch, on the
  * calling thread with its torch intra-op thread count, and a step's floor is the sum over its
- * products. Unlike the square-product FLOP floor, this floor counts what the products' shapes
- * cost (skinny, transposed and batched products run below the square rate on every BLAS), so
- * {@code step / gemm floor} is the share of the step spent outside the products: element-wise
- * work, the optimizer, framework overhead.
+ * products of each shape's median time. Unlike the square-product FLOP floor, this floor counts
+ * what the products' shapes cost, so {@code step / gemm floor} is the share of the step spent
+ * outside the products: element-wise work, the optimizer, framework overhead, operands no
+ * longer in cache.
  *
- * <p>One instance caches the median of each shape; make one per thread count.
+ * <p>Operands are allocated once. Each {@link #timePass()} times every distinct shape once;
+ * the benchmark runs one pass per round, among the steps, so machine drift hits the floor as it
+ * hits the steps.
  */
-public final class GemmFloor {
-  private final int warmup;
-  private final int repeats;
-  private final Map<Product, Double> medianNanos = new LinkedHashMap<>();
+public final class GemmFloor implements AutoCloseable {
+  private final NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+  private final Map<Product, NDArray[]> operands = new LinkedHashMap<>();
+  private final Map<Product, List<Double>> nanos = new LinkedHashMap<>();
 
-  /** Times each shape {@code repeats} times after {@code warmup} untimed products. */
-  public GemmFloor(int warmup, int repeats) {
-    if (warmup < 0 || repeats < 1) {
-      throw new IllegalArgumentException("warmup must be >= 0 and repeats >= 1, got " + warmup
-          + " and " + repeats);
-    }
-    this.warmup = warmup;
-    this.repeats = repeats;
-  }
-
-  /** The summed median time of {@code products}, in milliseconds. */
-  public double floorMs(List<Product> products) {
-    double nanos = 0;
-    for (Product p : products) {
-      nanos += medianNanos.computeIfAbsent(p.shapeKey(), this::time);
-    }
-    return nanos / 1e6;
-  }
-
-  /** Distinct shapes timed so far. */
-  public int shapesTimed() {
-    return medianNanos.size();
-  }
-
-  private double time(Product p) {
+  /** Allocates the operands of every distinct shape among {@code products}. */
+  public GemmFloor(Collection<Product> products) {
     Autograd.ensureEngine();
-    Autograd.setRecording(false);
-    try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-      NDArray a = operand(m, p.batch(), p.m(), p.k(), p.transposedA());
-      NDArray b = operand(m, p.batch(), p.k(), p.n(), p.transposedB());
-      List<Double> ns = new ArrayList<>();
-      for (int i = 0; i < warmup + repeats; i++) {
-        long t0 = System.nanoTime();
-        try (NDArray c = a.matMul(b)) {
-          long t1 = System.nanoTime();
-          if (i >= warmup) {
-            ns.add((double) (t1 - t0));
-          }
-          c.getShape();
-        }
-      }
-      return Stats.of(ns).median();
+    for (Product p : products) {
+      operands.computeIfAbsent(p.shapeKey(), k -> new NDArray[] {
+          operand(manager, k.batch(), k.m(), k.k(), k.transposedA()),
+          operand(manager, k.batch(), k.k(), k.n(), k.transposedB())});
+      nanos.putIfAbsent(p.shapeKey(), new ArrayList<>());
     }
   }
 
-  /** A {@code [rows, cols]} operand (batched when {@code batch > 1}), stored transposed if asked. */
+  /** Distinct shapes. */
+  public int shapes() {
+    return operands.size();
+  }
+
+  /**
+   * Times one product of every distinct shape; {@code record} false for warm-up passes.
+   * Autograd recording must be off on this thread (it is during the benchmark's rounds).
+   */
+  public void timePass(boolean record) {
+    for (Map.Entry<Product, NDArray[]> e : operands.entrySet()) {
+      long t0 = System.nanoTime();
+      try (NDArray c = e.getValue()[0].matMul(e.getValue()[1])) {
+        long t1 = System.nanoTime();
+        if (record) {
+          nanos.get(e.getKey()).add((double) (t1 - t0));
+        }
+        c.getShape();
+      }
+    }
+  }
+
+  /**
+   * The summed median time of {@code products}, in milliseconds; every product's shape must
+   * have been registered and timed.
+   */
+  public double floorMs(List<Product> products) {
+    double total = 0;
+    for (Product p : products) {
+      List<Double> samples = nanos.get(p.shapeKey());
+      if (samples == null || samples.isEmpty()) {
+        throw new IllegalStateException("no timing of " + p.shapeKey());
+      }
+      total += Stats.of(samples).median();
+    }
+    return total / 1e6;
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+
+  /**
+   * A {@code [rows, cols]} operand (batched when {@code batch > 1}), stored as {@code [cols, rows]}
+   * and read through a transposed view when {@code transposed}.
+   */
   static NDArray operand(NDManager m, int batch, int rows, int cols, boolean transposed) {
     Shape stored = transposed ? new Shape(cols, rows) : new Shape(rows, cols);
     if (batch > 1) {

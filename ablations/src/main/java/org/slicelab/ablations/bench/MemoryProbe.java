@@ -101,9 +101,9 @@ public final class MemoryProbe {
   }
 
   /**
-   * Runs the probe for {@code label} on {@code backbone} in a child JVM with this JVM's flags, class path and
-   * environment (its stderr appended to {@code errorLog}); returns its result map, or a map
-   * with {@code error}.
+   * Runs the probe for {@code label} on {@code backbone} in a child JVM with this JVM's flags,
+   * class path and environment (its stderr appended to {@code errorLog}); returns its result
+   * map, or a map with {@code error}.
    */
   public static Map<String, Object> runChild(String label, String backbone, int batchSize,
       int maxLen, int steps, int threads, long timeoutSeconds, java.nio.file.Path errorLog) {

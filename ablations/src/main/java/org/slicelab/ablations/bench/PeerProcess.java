@@ -62,8 +62,9 @@ public final class PeerProcess implements AutoCloseable {
 
   /**
    * Whether an environment variable tunes or replaces the C allocator ({@code LD_PRELOAD},
-   * {@code MALLOC_*} of glibc and jemalloc, {@code TCMALLOC_*}, {@code GLIBC_TUNABLES}). SliceLab's launcher sets these for itself; the
-   * peer does not inherit them, so it runs with the allocator a Python user gets by default.
+   * {@code MALLOC_*} of glibc and jemalloc, {@code TCMALLOC_*}, {@code GLIBC_TUNABLES}).
+   * SliceLab's launcher sets these for itself; the peer does not inherit them, so it runs with
+   * the allocator a Python user gets by default.
    */
   static boolean isAllocatorSetting(String name) {
     return name.equals("LD_PRELOAD") || name.startsWith("MALLOC_")

@@ -112,6 +112,7 @@ class FlopCounterTest {
     assertThrows(IllegalArgumentException.class, () -> BenchMethod.parse("slicefine_r5", 16, 128));
     assertThrows(IllegalArgumentException.class,
         () -> BenchMethod.parseList("full,full", 16, 128));
-    assertEquals(0.008, (Double) BenchMethod.parse("sift_0.8pct", 16, 128).spec().get("sift_rate"), 1e-12);
+    assertEquals(0.008, (Double) BenchMethod.parse("sift_0.8pct", 16, 128).spec()
+        .get("sift_rate"), 1e-12);
   }
 }

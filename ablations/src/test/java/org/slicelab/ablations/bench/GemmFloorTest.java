@@ -39,21 +39,23 @@ class GemmFloorTest {
   }
 
   @Test
-  void eachDistinctShapeIsTimedOnceAndSummedPerUse() {
-    GemmFloor floor = new GemmFloor(0, 2);
+  void eachDistinctShapeIsTimedOncePerPassAndSummedPerUse() {
     Product sameShapeOtherPart = new Product(Part.ACTIVATION_BACKWARD, 1, 6, 5, 3, false, false);
-    double one = floor.floorMs(List.of(PLAIN));
-    double twice = floor.floorMs(List.of(PLAIN, sameShapeOtherPart));
-    assertEquals(2 * one, twice, 1e-12, "the second use reuses the first timing");
-    assertEquals(1, floor.shapesTimed());
-    double all = floor.floorMs(List.of(PLAIN, TRANSPOSED_A, BATCHED_B));
-    assertEquals(3, floor.shapesTimed(), "layout and batch make a shape distinct");
-    assertTrue(all > one && Double.isFinite(all), "floor " + all);
-  }
-
-  @Test
-  void badSettingsAreRejected() {
-    assertThrows(IllegalArgumentException.class, () -> new GemmFloor(-1, 3));
-    assertThrows(IllegalArgumentException.class, () -> new GemmFloor(0, 0));
+    try (GemmFloor floor = new GemmFloor(List.of(PLAIN, sameShapeOtherPart, TRANSPOSED_A,
+        BATCHED_B))) {
+      assertEquals(3, floor.shapes(), "layout and batch make a shape distinct, the part does not");
+      floor.timePass(false);
+      assertThrows(IllegalStateException.class, () -> floor.floorMs(List.of(PLAIN)),
+          "a warm-up pass records nothing");
+      floor.timePass(true);
+      floor.timePass(true);
+      double one = floor.floorMs(List.of(PLAIN));
+      assertEquals(2 * one, floor.floorMs(List.of(PLAIN, sameShapeOtherPart)), 1e-12,
+          "a shape used twice counts twice");
+      double all = floor.floorMs(List.of(PLAIN, TRANSPOSED_A, BATCHED_B));
+      assertTrue(all > one && Double.isFinite(all), "floor " + all);
+      Product unknown = new Product(Part.FORWARD, 1, 7, 5, 3, false, false);
+      assertThrows(IllegalStateException.class, () -> floor.floorMs(List.of(unknown)));
+    }
   }
 }
