@@ -319,6 +319,8 @@ public final class BenchReport {
     target(t, "best_step_matmul_fraction", bestMatmulFraction(), 0.40, false);
     target(t, "slicefine_r5_time_vs_flop_floor", s == null ? null
         : rowValue(s, "time_vs_floor"), 1.15, true);
+    target(t, "slicefine_r5_time_vs_gemm_floor", s == null ? null
+        : rowValue(s, "time_vs_gemm_floor"), 1.15, true);
     if (!r.peerSamples().isEmpty()) {
       for (Variant v : r.variants()) {
         Double peer = rowValue(v.label(), "paired_ratio_vs_peer_median");

@@ -179,6 +179,9 @@ class BenchReportTest {
     assertEquals(60.0 / 48, (double) slice.get("time_vs_gemm_floor"), 1e-12);
     assertEquals(110.0 / 88, (double) row(report, "full").get("time_vs_gemm_floor"), 1e-12);
     assertNull(row(report, "lora_r8").get("time_vs_gemm_floor"), "no floor measured");
+    Map<String, Object> target = report.targets().get("slicefine_r5_time_vs_gemm_floor");
+    assertEquals(1.25, (double) target.get("value"), 1e-12);
+    assertEquals(false, target.get("met"));
     String md = report.markdown();
     assertTrue(md.contains(" | 48 | 1.25 | - |\n"), md);
     assertTrue(md.contains(" | - | - | - |\n"), md);
