@@ -99,7 +99,7 @@ public final class BenchRunner {
       }
     }
     try {
-      Class.forName(FlopCounter.class.getName() + "$Counter");
+      Class.forName(FlopCounter.class.getName() + "$ProductList");
     } catch (ClassNotFoundException e) {
       throw new IllegalStateException(e);
     }
@@ -177,8 +177,9 @@ public final class BenchRunner {
     try (MatmulRate matmul = new MatmulRate(options.matmulSize());
         PeerProcess peer = startPeer(peerVariants)) {
       for (int t : threadCounts) {
-        gemmFloors.put(t, new GemmFloor(variants.stream().filter(v -> v.threads() == t)
-            .flatMap(v -> products.get(v.label()).stream()).toList()));
+        gemmFloors.computeIfAbsent(t, n -> new GemmFloor(variants.stream()
+            .filter(v -> v.threads() == n).flatMap(v -> products.get(v.label()).stream())
+            .toList()));
         log.printf(Locale.ROOT, "[bench] GEMM floor at %d thread(s): %d product shapes per"
             + " round%n", t, gemmFloors.get(t).shapes());
       }

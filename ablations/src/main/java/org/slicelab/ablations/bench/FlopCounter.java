@@ -154,8 +154,9 @@ public final class FlopCounter {
   }
 
   /**
-   * The matrix products of one training step of {@code plan}, in execution order within each
-   * part; {@code classes} outputs of the head.
+   * The matrix products of one training step of {@code plan}, in forward layer order within
+   * each part; {@code classes} outputs of the head. Attention is listed as its two written-out
+   * products and their gradients, also where the fused kernel computes them blockwise.
    */
   public static List<Product> products(Plan plan, BertConfig config, int batch, int len,
       int classes) {
@@ -163,7 +164,7 @@ public final class FlopCounter {
       throw new IllegalArgumentException("plan has " + plan.linears().size()
           + " Linears, config needs " + 6 * config.layers());
     }
-    Counter c = new Counter(batch * len);
+    ProductList c = new ProductList(batch * len);
     int heads = batch * config.heads();
     int dh = config.hidden() / config.heads();
     boolean h = plan.embeddingsTrain();
@@ -184,7 +185,7 @@ public final class FlopCounter {
       if (scores) {
         c.add(Part.ACTIVATION_BACKWARD, heads, len, dh, len, false, true);   // dP = dC v^T
       }
-      if (scores || v) {
+      if (v) {
         c.add(Part.ACTIVATION_BACKWARD, heads, len, len, dh, true, false);   // dv = P^T dC
       }
       boolean attn = c.linear(p.get(3), scores || v);
@@ -201,11 +202,11 @@ public final class FlopCounter {
     return List.copyOf(c.products);
   }
 
-  private static final class Counter {
+  private static final class ProductList {
     private final int tokens;
     private final List<Product> products = new ArrayList<>();
 
-    Counter(int tokens) {
+    ProductList(int tokens) {
       this.tokens = tokens;
     }
 

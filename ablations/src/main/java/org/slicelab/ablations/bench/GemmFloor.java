@@ -17,33 +17,45 @@ import org.slicelab.ablations.train.Autograd;
  * {@link Product} (shape and operand layout) is timed alone through DJL / PyTorch, on the
  * calling thread with its torch intra-op thread count, and a step's floor is the sum over its
  * products of each shape's median time. Unlike the square-product FLOP floor, this floor counts
- * what the products' shapes cost, so {@code step / gemm floor} is the share of the step spent
- * outside the products: element-wise work, the optimizer, framework overhead, operands no
- * longer in cache.
+ * what the products' shapes cost, so whatever {@code step / gemm floor} exceeds 1 by is time
+ * spent outside the products: element-wise work, the optimizer, framework overhead. Attention
+ * is timed as its written-out batched products, also where the step runs the fused kernel.
  *
- * <p>Operands are allocated once. Each {@link #timePass()} times every distinct shape once;
- * the benchmark runs one pass per round, among the steps, so machine drift hits the floor as it
- * hits the steps.
+ * <p>Operands are allocated once. Each {@link #timePass(boolean)} times every distinct shape
+ * once; the benchmark runs one pass per round, among the steps, so machine drift hits the floor
+ * as it hits the steps.
  */
 public final class GemmFloor implements AutoCloseable {
-  private final NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+  private final NDManager manager;
   private final Map<Product, NDArray[]> operands = new LinkedHashMap<>();
   private final Map<Product, List<Double>> nanos = new LinkedHashMap<>();
 
   /** Allocates the operands of every distinct shape among {@code products}. */
   public GemmFloor(Collection<Product> products) {
     Autograd.ensureEngine();
-    for (Product p : products) {
-      operands.computeIfAbsent(p.shapeKey(), k -> new NDArray[] {
-          operand(manager, k.batch(), k.m(), k.k(), k.transposedA()),
-          operand(manager, k.batch(), k.k(), k.n(), k.transposedB())});
-      nanos.putIfAbsent(p.shapeKey(), new ArrayList<>());
+    manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+    try {
+      for (Product p : products) {
+        operands.computeIfAbsent(p.shapeKey(), k -> new NDArray[] {
+            operand(manager, k.batch(), k.m(), k.k(), k.transposedA()),
+            operand(manager, k.batch(), k.k(), k.n(), k.transposedB())});
+        nanos.putIfAbsent(p.shapeKey(), new ArrayList<>());
+      }
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
     }
   }
 
   /** Distinct shapes. */
   public int shapes() {
     return operands.size();
+  }
+
+  /** Recorded timings of {@code product}'s shape (0 for a shape not registered). */
+  int samples(Product product) {
+    List<Double> samples = nanos.get(product.shapeKey());
+    return samples == null ? 0 : samples.size();
   }
 
   /**
@@ -58,7 +70,6 @@ public final class GemmFloor implements AutoCloseable {
         if (record) {
           nanos.get(e.getKey()).add((double) (t1 - t0));
         }
-        c.getShape();
       }
     }
   }
@@ -72,7 +83,10 @@ public final class GemmFloor implements AutoCloseable {
     for (Product p : products) {
       List<Double> samples = nanos.get(p.shapeKey());
       if (samples == null || samples.isEmpty()) {
-        throw new IllegalStateException("no timing of " + p.shapeKey());
+        throw new IllegalStateException(String.format("no timing of the product [%d x] %d x %d"
+            + " by %d x %d%s%s", p.batch(), p.m(), p.k(), p.k(), p.n(),
+            p.transposedA() ? ", left transposed" : "", p.transposedB() ? ", right transposed"
+            : ""));
       }
       total += Stats.of(samples).median();
     }

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.slicelab.ablations.backbone.BertConfig;
+import org.slicelab.ablations.method.LinearTraining.Kind;
 
 class FlopCounterTest {
   /** One layer, hidden 4, FFN 8: small enough to count by hand. */
@@ -36,23 +39,41 @@ class FlopCounterTest {
 
   @Test
   void productsCarryTheirShapesAndLayouts() {
+    // batch 1, length 3: 3 tokens; 2 heads of 2, so attention's [L, L] and [L, dh] differ
     var products = FlopCounter.products(BenchMethod.parse("slicefine_r1_row", 1, 8).spec(),
-        TINY, 1, 2);
-    FlopCounter.Flops flops = tiny("slicefine_r1_row");
-    assertEquals(flops.total(), products.stream().mapToLong(FlopCounter.Product::flops).sum());
-    // the query's forward x W^T: [2 tokens, 4] x [4, 4] read transposed
-    assertEquals(new FlopCounter.Product(FlopCounter.Part.FORWARD, 1, 2, 4, 4, false, true),
+        TINY, 1, 3);
+    // the query's forward x W^T: [3 tokens, 4] x [4, 4] read transposed
+    assertEquals(new FlopCounter.Product(FlopCounter.Part.FORWARD, 1, 3, 4, 4, false, true),
         products.get(0));
-    // attention scores q k^T: batch x heads = 2 products of [2, 2] x [2, 2]
-    assertTrue(products.contains(new FlopCounter.Product(FlopCounter.Part.FORWARD, 2, 2, 2, 2,
-        false, true)));
-    // the query slice's gradient dD = dY_r^T x: [1, 2 tokens] x [2 tokens, 4]
+    // attention scores q k^T: batch x heads = 2 products of [3, 2] x [2, 3]; context P v
+    assertTrue(products.contains(new FlopCounter.Product(FlopCounter.Part.FORWARD, 2, 3, 2, 3,
+        false, true)), products.toString());
+    assertTrue(products.contains(new FlopCounter.Product(FlopCounter.Part.FORWARD, 2, 3, 3, 2,
+        false, false)), products.toString());
+    // the query slice's gradient dD = dY_r^T x: [1, 3 tokens] x [3 tokens, 4]
     assertTrue(products.contains(new FlopCounter.Product(FlopCounter.Part.WEIGHT_GRADIENT, 1, 1,
-        2, 4, true, false)));
+        3, 4, true, false)), products.toString());
     assertTrue(products.stream().filter(p -> p.part() == FlopCounter.Part.WEIGHT_GRADIENT)
         .allMatch(FlopCounter.Product::transposedA), "dW = dY^T x reads dY transposed");
     assertEquals(products.get(0).shapeKey(), new FlopCounter.Product(
-        FlopCounter.Part.WEIGHT_GRADIENT, 1, 2, 4, 4, false, true).shapeKey());
+        FlopCounter.Part.WEIGHT_GRADIENT, 1, 3, 4, 4, false, true).shapeKey());
+  }
+
+  @Test
+  void attentionGradientsOnlyWhereTheirInputsTrain() {
+    // only the query trains, fully; embeddings frozen: key and value need no gradient
+    List<FlopCounter.LinearPlan> linears = new ArrayList<>();
+    for (String name : TINY.linearShapes().keySet()) {
+      int[] shape = TINY.linearShapes().get(name);
+      linears.add(new FlopCounter.LinearPlan(name, shape[0], shape[1],
+          name.endsWith("query") ? Kind.FULL : Kind.FROZEN, 0));
+    }
+    FlopCounter.Flops flops = FlopCounter.count(new FlopCounter.Plan(linears, false), TINY, 1, 2,
+        2);
+    // dq = dS k (32) and dP = dC v^T (32), but no dk and no dv; dX through attention output
+    // (64), intermediate (128), output (128); head dX (16). The query's own input is frozen.
+    assertEquals(32 + 32 + 64 + 128 + 128 + 16, flops.activationBackward());
+    assertEquals(64 + 16, flops.weightGradient());   // the query's dW (2*2*4*4) and the head's
   }
 
   @Test

@@ -45,17 +45,24 @@ class GemmFloorTest {
         BATCHED_B))) {
       assertEquals(3, floor.shapes(), "layout and batch make a shape distinct, the part does not");
       floor.timePass(false);
-      assertThrows(IllegalStateException.class, () -> floor.floorMs(List.of(PLAIN)),
-          "a warm-up pass records nothing");
+      assertEquals(0, floor.samples(PLAIN), "a warm-up pass records nothing");
+      assertThrows(IllegalStateException.class, () -> floor.floorMs(List.of(PLAIN)));
       floor.timePass(true);
       floor.timePass(true);
-      double one = floor.floorMs(List.of(PLAIN));
-      assertEquals(2 * one, floor.floorMs(List.of(PLAIN, sameShapeOtherPart)), 1e-12,
+      for (Product p : List.of(PLAIN, sameShapeOtherPart, TRANSPOSED_A, BATCHED_B)) {
+        assertEquals(2, floor.samples(p), "one timing per shape per pass: " + p);
+      }
+      double plain = floor.floorMs(List.of(PLAIN));
+      assertEquals(2 * plain, floor.floorMs(List.of(PLAIN, sameShapeOtherPart)), 1e-12,
           "a shape used twice counts twice");
-      double all = floor.floorMs(List.of(PLAIN, TRANSPOSED_A, BATCHED_B));
-      assertTrue(all > one && Double.isFinite(all), "floor " + all);
+      assertEquals(plain + floor.floorMs(List.of(TRANSPOSED_A))
+          + floor.floorMs(List.of(BATCHED_B)),
+          floor.floorMs(List.of(PLAIN, TRANSPOSED_A, BATCHED_B)), 1e-9, "the floor is a sum");
       Product unknown = new Product(Part.FORWARD, 1, 7, 5, 3, false, false);
-      assertThrows(IllegalStateException.class, () -> floor.floorMs(List.of(unknown)));
+      assertEquals(0, floor.samples(unknown));
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> floor.floorMs(List.of(unknown)));
+      assertTrue(e.getMessage().contains("7 x 5 by 5 x 3"), e.getMessage());
     }
   }
 }
