@@ -527,8 +527,8 @@ public final class BenchReport {
         + " batched), summed; time / GEMM floor is the step against its products alone, so what"
         + " it exceeds 1 by is element-wise work, the optimizer, overhead and operands no longer in"
         + " cache. The peer's steps run the same products, so they divide by the same floor."
-        + " Attention is timed as its written-out products; at 1 thread the steps run the fused"
-        + " kernel instead.\n");
+        + " Attention is timed as its written-out products; SliceLab's steps run the fused"
+        + " kernel instead at 1 thread, the peer's at every thread count.\n");
     md.append("\n## Targets\n\n| target | measured | threshold | met |\n|---|---|---|---|\n");
     targets().forEach((name, t) -> md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n",
         name, f2(t.get("value")), t.get("threshold"), t.get("met"))));

@@ -67,18 +67,14 @@ class BenchReportTest {
     }
     return new Result(options, new BenchData(List.of(), 128, 10, BenchData.POOL), variants,
         samples, peer, withPeer ? Map.of("torch", "2.5.1") : Map.of(),
-        Map.of(1, List.of(2e6, 4e6, 3e6)), Map.of(), gemmFloors(variants), Map.of(), Map.of(),
+        Map.of(1, List.of(2e6, 4e6, 3e6)), Map.of(), GEMM_FLOORS, Map.of(), Map.of(),
         trainable, state,
         Map.of("host", "testhost"), 12.5, "2026-12-02T00:00:00Z");
   }
 
   /** GEMM floors for every variant but LoRA (a floor that was not measured). */
-  private static Map<String, Double> gemmFloors(List<Variant> variants) {
-    Map<String, Double> floors = new LinkedHashMap<>(Map.of("head", 16.0, "full", 88.0,
-        "slicefine_r5_row", 48.0));
-    floors.keySet().retainAll(variants.stream().map(Variant::label).toList());
-    return floors;
-  }
+  private static final Map<String, Double> GEMM_FLOORS = Map.of("head", 16.0, "full", 88.0,
+      "slicefine_r5_row", 48.0);
 
   private static PeerProcess.Step step(double ms) {
     return new PeerProcess.Step(ms, ms / 2, ms / 3, ms / 6, 5, 1, 9);
