@@ -1,0 +1,36 @@
+package org.slicelab.ablations.model;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import java.io.Serializable;
+
+/**
+ * Labelled examples ready for batching, whatever the modality (tokenized texts, preprocessed
+ * images): plain Java arrays, so they can be cached per JVM, plus their upload as model inputs.
+ */
+public interface Examples extends Serializable {
+
+  /** Number of examples. */
+  int size();
+
+  /** Class ids, one per example. */
+  int[] labels();
+
+  /** A subset by example indices, in that order. */
+  Examples select(int[] indices);
+
+  /** Examples {@code from} (inclusive) to {@code to} (exclusive). */
+  default Examples range(int from, int to) {
+    int[] idx = new int[to - from];
+    for (int i = 0; i < idx.length; i++) {
+      idx[i] = from + i;
+    }
+    return select(idx);
+  }
+
+  /**
+   * The examples as arrays in {@code manager}: the model inputs (as {@link Classifier#logits}
+   * takes them), then the labels as the last array.
+   */
+  NDList toArrays(NDManager manager);
+}
