@@ -119,7 +119,8 @@ public final class Datasets {
   private static Dataset<?> of(String value, Modality modality) {
     Dataset<?> dataset = get(value);
     if (dataset.modality() != modality) {
-      throw DatasetOptions.invalid(value, "it is an " + dataset.modality().label()
+      String article = dataset.modality() == Modality.IMAGE ? "an " : "a ";
+      throw DatasetOptions.invalid(value, "it is " + article + dataset.modality().label()
           + " data set; " + modality.label() + " is needed here");
     }
     return dataset;
