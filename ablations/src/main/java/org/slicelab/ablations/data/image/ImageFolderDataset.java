@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.slicelab.ablations.cache.Checksums;
 import org.slicelab.ablations.data.Dataset;
 import org.slicelab.ablations.data.DatasetSplits;
@@ -27,11 +28,12 @@ import org.slicelab.ablations.data.Modality;
 
 /**
  * A user's own image folder: one subdirectory per class holding PNG or JPEG files (at any depth
- * below it), or {@code train/} and {@code test/} each holding the class subdirectories.
- * Classes are numbered in sorted order of their directory names. A flat folder is split
- * 60/20/20, stratified, with seed 0; with {@code train/} and {@code test/}, 20% of train is held
- * out for validation (stratified, seed 0) and test is the test folder. Example ids are paths
- * relative to the folder ({@code cat/001.png}, {@code test/dog/7.jpg}).
+ * below it), or {@code train/} and {@code test/} (and optionally {@code validation/} or
+ * {@code val/}) each holding the class subdirectories. Classes are numbered in sorted order of
+ * their directory names (those of train). A flat folder is split 60/20/20, stratified, with seed
+ * 0; with given splits and no validation folder, 20% of train is held out for validation
+ * (stratified, seed 0). Example ids are paths relative to the folder ({@code cat/001.png},
+ * {@code test/dog/7.jpg}); an example's group is its split directory (empty when flat).
  *
  * <p>Every file is checked when the data set is created, before any work: it must have an
  * allowed extension ({@link #EXTENSIONS}), be non-empty and have a readable PNG/JPEG header;
@@ -46,6 +48,9 @@ public final class ImageFolderDataset implements Dataset<LabeledImage> {
   public static final List<String> OPTIONS = List.of();
   /** Seed of the fixed splits. */
   public static final long SPLIT_SEED = 0L;
+  /** Names of split directories at the top of a folder with given splits. */
+  public static final List<String> SPLIT_DIRECTORIES = List.of("train", "validation", "val",
+      "test");
 
   private static final Set<String> FORMATS = Set.of("png", "jpeg");
 
@@ -65,53 +70,87 @@ public final class ImageFolderDataset implements Dataset<LabeledImage> {
     if (!Files.isDirectory(root)) {
       throw new IllegalArgumentException(what + " is not a directory");
     }
-    List<Path> top = subdirectories(root);
-    boolean given = top.size() == 2 && top.get(0).endsWith("test")
-        && top.get(1).endsWith("train");
     Map<String, Map<String, List<Path>>> parts = new LinkedHashMap<>();
-    if (given) {
-      parts.put("train", classes(root.resolve("train"), what));
-      parts.put("test", classes(root.resolve("test"), what));
-      for (String c : parts.get("test").keySet()) {
-        if (!parts.get("train").containsKey(c)) {
-          throw new IllegalArgumentException(what + ": test/ has class '" + c
-              + "' that train/ lacks; train/ has " + parts.get("train").keySet());
+    List<String> splitDirs = splitDirectories(root, what);
+    if (splitDirs.isEmpty()) {
+      parts.put("", classes(root, what));
+    } else {
+      for (String dir : splitDirs) {
+        parts.put(dir, classes(root.resolve(dir), what));
+      }
+    }
+    String trainPart = splitDirs.isEmpty() ? "" : "train";
+    Set<String> trainClasses = parts.get(trainPart).keySet();
+    for (Map.Entry<String, Map<String, List<Path>>> part : parts.entrySet()) {
+      for (String c : part.getValue().keySet()) {
+        if (!trainClasses.contains(c)) {
+          throw new IllegalArgumentException(what + ": " + part.getKey() + "/ has class '" + c
+              + "' that train/ lacks; train/ has " + trainClasses);
         }
       }
-    } else {
-      parts.put("", classes(root, what));
     }
-    List<String> names = new ArrayList<>(parts.get(given ? "train" : "").keySet());
-    if (names.size() < 2) {
-      throw new IllegalArgumentException(what + " has a single class " + names
+    if (trainClasses.size() < 2) {
+      throw new IllegalArgumentException(what + " has a single class " + trainClasses
           + "; at least two class subdirectories are needed");
     }
-    this.labelNames = List.copyOf(names);
+    this.labelNames = List.copyOf(trainClasses);
     MessageDigest digest = Checksums.newDigest();
     Map<String, List<LabeledImage>> images = new LinkedHashMap<>();
-    for (Map.Entry<String, Map<String, List<Path>>> part : parts.entrySet()) {
-      List<LabeledImage> list = new ArrayList<>();
-      for (Map.Entry<String, List<Path>> c : part.getValue().entrySet()) {
-        for (Path file : c.getValue()) {
-          String id = root.relativize(file).toString().replace(file.getFileSystem()
-              .getSeparator(), "/");
-          String sha = checkImage(file);
-          digest.update((id + " " + sha + "\n").getBytes(StandardCharsets.UTF_8));
-          list.add(new LabeledImage(id, part.getKey(), labelNames.indexOf(c.getKey()),
-              new ImageFile(file.toString())));
-        }
-      }
-      images.put(part.getKey(), list);
-    }
+    parts.forEach((part, classes) -> images.put(part, examples(root, part, classes, digest)));
     this.checksum = HexFormat.of().formatHex(digest.digest());
-    if (given) {
+    if (splitDirs.isEmpty()) {
+      this.splits = DatasetSplits.stratified(images.get(""), DatasetSplits.VAL_FRACTION,
+          DatasetSplits.TEST_FRACTION, SPLIT_SEED);
+    } else if (splitDirs.size() == 3) {
+      this.splits = new DatasetSplits<>(images.get("train"), images.get(splitDirs.get(1)),
+          images.get("test"));
+    } else {
       DatasetSplits<LabeledImage> held = DatasetSplits.stratified(images.get("train"),
           DatasetSplits.VAL_FRACTION, 0, SPLIT_SEED);
       this.splits = new DatasetSplits<>(held.train(), held.validation(), images.get("test"));
-    } else {
-      this.splits = DatasetSplits.stratified(images.get(""), DatasetSplits.VAL_FRACTION,
-          DatasetSplits.TEST_FRACTION, SPLIT_SEED);
     }
+  }
+
+  /**
+   * The checked images of one part (split directory), class by class, each file's id and
+   * SHA-256 added to {@code digest}.
+   */
+  private List<LabeledImage> examples(Path root, String part, Map<String, List<Path>> classes,
+      MessageDigest digest) {
+    List<LabeledImage> out = new ArrayList<>();
+    for (Map.Entry<String, List<Path>> c : classes.entrySet()) {
+      for (Path file : c.getValue()) {
+        String id = root.relativize(file).toString().replace(file.getFileSystem()
+            .getSeparator(), "/");
+        String sha = checkImage(file);
+        digest.update((id + " " + sha + "\n").getBytes(StandardCharsets.UTF_8));
+        out.add(new LabeledImage(id, part, labelNames.indexOf(c.getKey()),
+            new ImageFile(file.toAbsolutePath().toString())));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The split directories in the order train, validation (if any), test, when every visible
+   * subdirectory of {@code root} is one of {@link #SPLIT_DIRECTORIES} and there are two or more;
+   * else empty (a flat folder of classes).
+   */
+  private static List<String> splitDirectories(Path root, String what) {
+    List<String> names = subdirectories(root).stream().map(p -> p.getFileName().toString())
+        .toList();
+    if (names.size() < 2 || !SPLIT_DIRECTORIES.containsAll(names)) {
+      return List.of();
+    }
+    List<String> validation = names.stream().filter(n -> n.startsWith("val")).toList();
+    if (!names.contains("train") || !names.contains("test") || validation.size() > 1) {
+      throw new IllegalArgumentException(what + " has split directories " + names
+          + "; it needs train/ and test/, and at most one of validation/ or val/");
+    }
+    List<String> order = new ArrayList<>(List.of("train"));
+    order.addAll(validation);
+    order.add("test");
+    return order;
   }
 
   /**
@@ -172,7 +211,7 @@ public final class ImageFolderDataset implements Dataset<LabeledImage> {
 
   /** Null when {@code bytes} start with a PNG or JPEG header giving a size, else why not. */
   private static String headerProblem(byte[] bytes) {
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
         return "is not a PNG or JPEG image";

@@ -70,6 +70,12 @@ class ImageFolderDatasetTest {
         .map(LabeledImage::id).toList());
     assertTrue(d.splits().train().stream().allMatch(x -> x.group().equals("train")));
     assertEquals(List.of(0, 1), d.splits().test().stream().map(LabeledImage::label).toList());
+    // a validation folder is taken as it is
+    png(dir.resolve("validation/b/v.png"), 9);
+    Dataset<LabeledImage> v = new ImageFolderDataset("v", dir);
+    assertEquals(20, v.splits().train().size());
+    assertEquals(List.of("validation/b/v.png"), v.splits().validation().stream()
+        .map(LabeledImage::id).toList());
   }
 
   @Test
@@ -146,6 +152,12 @@ class ImageFolderDatasetTest {
     png(split.resolve("test/c/1.png"), 1);
     assertMessage("test/ has class 'c' that train/ lacks; train/ has [a, b]",
         () -> new ImageFolderDataset("x", split));
+
+    Path noTest = dir.resolve("no-test");
+    png(noTest.resolve("train/a/1.png"), 1);
+    png(noTest.resolve("val/a/1.png"), 1);
+    assertMessage("has split directories [train, val]; it needs train/ and test/",
+        () -> new ImageFolderDataset("x", noTest));
 
     Path flatSplit = dir.resolve("flat-split");
     png(flatSplit.resolve("train/1.png"), 1);
