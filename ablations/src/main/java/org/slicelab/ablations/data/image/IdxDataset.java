@@ -44,14 +44,15 @@ public final class IdxDataset implements Dataset<LabeledImage> {
     this.name = name;
     this.labelNames = List.copyOf(labelNames);
     this.checksum = checksum;
+    List<LabeledImage> trainImages = examples(train, null);
     int[] shape = Arrays.copyOfRange(train.images().dims(), 1, 3);
-    List<LabeledImage> trainImages = examples(train, shape);
     List<LabeledImage> testImages = examples(test, shape);
     DatasetSplits<LabeledImage> held = DatasetSplits.stratified(trainImages,
         DatasetSplits.VAL_FRACTION, 0, SPLIT_SEED);
     this.splits = new DatasetSplits<>(held.train(), held.validation(), testImages);
   }
 
+  /** The part's examples; its images must be {@code shape} (rows, columns) unless null. */
   private List<LabeledImage> examples(Part part, int[] shape) {
     int[] dims = part.images().dims();
     if (dims.length != 3 || part.labels().dims().length != 1) {
@@ -62,7 +63,7 @@ public final class IdxDataset implements Dataset<LabeledImage> {
       throw new IllegalArgumentException(part.images().name() + " holds " + dims[0]
           + " images but " + part.labels().name() + " " + part.labels().count() + " labels");
     }
-    if (dims[1] != shape[0] || dims[2] != shape[1]) {
+    if (shape != null && (dims[1] != shape[0] || dims[2] != shape[1])) {
       throw new IllegalArgumentException(part.images().name() + " holds " + dims[1] + "x"
           + dims[2] + " images, the training file " + shape[0] + "x" + shape[1]);
     }

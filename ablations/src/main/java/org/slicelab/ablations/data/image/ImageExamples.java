@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
+import java.util.Objects;
 import org.slicelab.ablations.model.Examples;
 
 /**
@@ -48,7 +49,7 @@ public final class ImageExamples implements Examples {
     this.imageSize = imageSize;
     this.pixels = pixels;
     this.labels = labels;
-    this.normalization = java.util.Objects.requireNonNull(normalization, "normalization");
+    this.normalization = Objects.requireNonNull(normalization, "normalization");
   }
 
   @Override

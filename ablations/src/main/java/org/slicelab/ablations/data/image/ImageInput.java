@@ -1,6 +1,7 @@
 package org.slicelab.ablations.data.image;
 
 import java.io.Serializable;
+import java.util.Objects;
 
 /**
  * The input a vision network takes: square images of {@code size} pixels (the trial option
@@ -18,7 +19,7 @@ public record ImageInput(int size, int minimumSize, ImageNormalization normaliza
   /** Checks the size against the minimum ({@link #checkSize}). */
   public ImageInput {
     checkSize(size, minimumSize);
-    java.util.Objects.requireNonNull(normalization, "normalization");
+    Objects.requireNonNull(normalization, "normalization");
   }
 
   /**
