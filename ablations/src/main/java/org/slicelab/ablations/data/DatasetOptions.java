@@ -44,7 +44,7 @@ public record DatasetOptions(String source, Map<String, String> options) {
     for (String key : options.keySet()) {
       if (!allowed.contains(key)) {
         throw invalid(canonical(), "unknown option '" + key + "' for " + source
-            + "; allowed: " + String.join(", ", allowed));
+            + "; allowed: " + (allowed.isEmpty() ? "none" : String.join(", ", allowed)));
       }
     }
     return this;

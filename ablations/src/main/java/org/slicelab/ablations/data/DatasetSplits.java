@@ -9,14 +9,16 @@ import java.util.Random;
 import java.util.TreeMap;
 
 /**
- * Disjoint train / validation / test lists of labelled texts.
+ * Disjoint train / validation / test lists of labelled examples (texts, images).
  *
  * <p>{@link #stratified} makes the splits (same label mix in each); {@link #subsample} draws the
  * smaller sets one trial uses: train with the trial's seed, validation and test with a data
  * seed, so every trial seed is scored on the same test set.
+ *
+ * @param <T> the example type
  */
-public record DatasetSplits(List<LabeledText> train, List<LabeledText> validation,
-    List<LabeledText> test) implements Serializable {
+public record DatasetSplits<T extends LabeledExample>(List<T> train, List<T> validation,
+    List<T> test) implements Serializable {
   /** Default validation fraction. */
   public static final double VAL_FRACTION = 0.2;
   /** Default test fraction. */
@@ -34,18 +36,18 @@ public record DatasetSplits(List<LabeledText> train, List<LabeledText> validatio
    * round(n * testFraction) go to test, the next round(n * valFraction) to validation, the rest
    * to train. Each split is then shuffled with the same seed. Same input and seed, same splits.
    */
-  public static DatasetSplits stratified(List<LabeledText> all, double valFraction,
-      double testFraction, long seed) {
+  public static <T extends LabeledExample> DatasetSplits<T> stratified(List<T> all,
+      double valFraction, double testFraction, long seed) {
     if (!(valFraction >= 0 && testFraction >= 0 && valFraction + testFraction < 1)) {
       throw new IllegalArgumentException("fractions must be >= 0 with a sum below 1, got val "
           + valFraction + ", test " + testFraction);
     }
     Random random = new Random(seed);
-    List<LabeledText> train = new ArrayList<>();
-    List<LabeledText> validation = new ArrayList<>();
-    List<LabeledText> test = new ArrayList<>();
-    for (List<LabeledText> sameLabel : byLabel(all).values()) {
-      List<LabeledText> shuffled = new ArrayList<>(sameLabel);
+    List<T> train = new ArrayList<>();
+    List<T> validation = new ArrayList<>();
+    List<T> test = new ArrayList<>();
+    for (List<T> sameLabel : byLabel(all).values()) {
+      List<T> shuffled = new ArrayList<>(sameLabel);
       Collections.shuffle(shuffled, random);
       int n = shuffled.size();
       int nTest = (int) Math.round(n * testFraction);
@@ -57,20 +59,21 @@ public record DatasetSplits(List<LabeledText> train, List<LabeledText> validatio
     Collections.shuffle(train, random);
     Collections.shuffle(validation, random);
     Collections.shuffle(test, random);
-    return new DatasetSplits(train, validation, test);
+    return new DatasetSplits<>(train, validation, test);
   }
 
   /**
-   * Splits a pool of texts whose {@link LabeledText#group()} names a domain (a source): with no
-   * groups given, {@link #stratified} 60/20/20; with {@code trainGroups} and {@code testGroups},
-   * the texts of the training domains are split 75/25 into train and validation (stratified)
-   * and every text of the test domains is test, so a model is scored on a domain it never saw.
+   * Splits a pool of examples whose {@link LabeledExample#group()} names a domain (a source):
+   * with no groups given, {@link #stratified} 60/20/20; with {@code trainGroups} and
+   * {@code testGroups}, the examples of the training domains are split 75/25 into train and
+   * validation (stratified) and every example of the test domains is test, so a model is scored
+   * on a domain it never saw.
    *
    * @param what names the data set and option in error messages
    * @throws IllegalArgumentException for unknown or overlapping domains, or only one given
    */
-  public static DatasetSplits byDomain(List<LabeledText> all, List<String> trainGroups,
-      List<String> testGroups, long seed, String what) {
+  public static <T extends LabeledExample> DatasetSplits<T> byDomain(List<T> all,
+      List<String> trainGroups, List<String> testGroups, long seed, String what) {
     if (trainGroups.isEmpty() && testGroups.isEmpty()) {
       return stratified(all, VAL_FRACTION, TEST_FRACTION, seed);
     }
@@ -89,12 +92,12 @@ public record DatasetSplits(List<LabeledText> train, List<LabeledText> validatio
     if (trainGroups.stream().anyMatch(testGroups::contains)) {
       throw new IllegalArgumentException(what + ": the 'train' and 'test' domains overlap");
     }
-    List<LabeledText> source = all.stream().filter(t -> trainGroups.contains(t.group())).toList();
-    List<LabeledText> target = new ArrayList<>(
+    List<T> source = all.stream().filter(t -> trainGroups.contains(t.group())).toList();
+    List<T> target = new ArrayList<>(
         all.stream().filter(t -> testGroups.contains(t.group())).toList());
-    DatasetSplits trainVal = stratified(source, 0.25, 0, seed);
+    DatasetSplits<T> trainVal = stratified(source, 0.25, 0, seed);
     Collections.shuffle(target, new Random(seed));
-    return new DatasetSplits(trainVal.train(), trainVal.validation(), target);
+    return new DatasetSplits<>(trainVal.train(), trainVal.validation(), target);
   }
 
   private static List<String> concat(List<String> a, List<String> b) {
@@ -110,9 +113,9 @@ public record DatasetSplits(List<LabeledText> train, List<LabeledText> validatio
    * @throws IllegalArgumentException naming the trial option (train_size, val_size, test_size)
    *     if a size is negative (or train_size zero) or larger than its split
    */
-  public DatasetSplits subsample(int trainSize, long trainSeed, int valSize, int testSize,
+  public DatasetSplits<T> subsample(int trainSize, long trainSeed, int valSize, int testSize,
       long dataSeed) {
-    return new DatasetSplits(
+    return new DatasetSplits<>(
         sample(train, trainSize, 1, trainSeed, "train_size", "training"),
         sample(validation, valSize, 0, dataSeed, "val_size", "validation"),
         sample(test, testSize, 0, dataSeed + 1, "test_size", "test"));
@@ -122,18 +125,18 @@ public record DatasetSplits(List<LabeledText> train, List<LabeledText> validatio
    * A stratified sample of {@code size} items: each label gets its proportional share (largest
    * remainder, so the shares add up to {@code size}), drawn by a seeded shuffle.
    */
-  private static List<LabeledText> sample(List<LabeledText> split, int size, int min, long seed,
-      String option, String splitName) {
+  private static <T extends LabeledExample> List<T> sample(List<T> split, int size, int min,
+      long seed, String option, String splitName) {
     if (size < min || size > split.size()) {
       String rule = size < min ? "must be at least " + min
           : "must be at most " + split.size() + " (the " + splitName + " split)";
       throw new IllegalArgumentException(
           "trial option '" + option + "' = " + size + " is invalid: " + rule);
     }
-    Map<Integer, List<LabeledText>> groups = byLabel(split);
+    Map<Integer, List<T>> groups = byLabel(split);
     Map<Integer, Integer> quota = new TreeMap<>();
     int assigned = 0;
-    for (Map.Entry<Integer, List<LabeledText>> e : groups.entrySet()) {
+    for (Map.Entry<Integer, List<T>> e : groups.entrySet()) {
       int share = (int) ((long) size * e.getValue().size() / split.size());
       quota.put(e.getKey(), share);
       assigned += share;
@@ -148,9 +151,9 @@ public record DatasetSplits(List<LabeledText> train, List<LabeledText> validatio
     }
 
     Random random = new Random(seed);
-    List<LabeledText> result = new ArrayList<>(size);
-    for (Map.Entry<Integer, List<LabeledText>> e : groups.entrySet()) {
-      List<LabeledText> shuffled = new ArrayList<>(e.getValue());
+    List<T> result = new ArrayList<>(size);
+    for (Map.Entry<Integer, List<T>> e : groups.entrySet()) {
+      List<T> shuffled = new ArrayList<>(e.getValue());
       Collections.shuffle(shuffled, random);
       result.addAll(shuffled.subList(0, quota.get(e.getKey())));
     }
@@ -158,14 +161,14 @@ public record DatasetSplits(List<LabeledText> train, List<LabeledText> validatio
     return result;
   }
 
-  private static long remainder(int size, List<LabeledText> group, List<LabeledText> split) {
+  private static long remainder(int size, List<?> group, List<?> split) {
     return (long) size * group.size() % split.size();
   }
 
   /** Items grouped by label, labels in ascending order, input order kept within a label. */
-  private static Map<Integer, List<LabeledText>> byLabel(List<LabeledText> items) {
-    Map<Integer, List<LabeledText>> groups = new TreeMap<>();
-    for (LabeledText item : items) {
+  private static <T extends LabeledExample> Map<Integer, List<T>> byLabel(List<T> items) {
+    Map<Integer, List<T>> groups = new TreeMap<>();
+    for (T item : items) {
       groups.computeIfAbsent(item.label(), k -> new ArrayList<>()).add(item);
     }
     return groups;

@@ -26,7 +26,7 @@ public final class ExampleFingerprint {
   }
 
   /** The ids of {@code examples}, in order. */
-  public static List<String> ids(List<LabeledText> examples) {
-    return examples.stream().map(LabeledText::id).toList();
+  public static List<String> ids(List<? extends LabeledExample> examples) {
+    return examples.stream().map(LabeledExample::id).toList();
   }
 }

@@ -1,6 +1,5 @@
 package org.slicelab.ablations.data;
 
-import java.io.Serializable;
 import java.util.Objects;
 
 /**
@@ -11,7 +10,8 @@ import java.util.Objects;
  * @param text  the text (for e-mail: the body only, headers and HTML stripped)
  * @param label class id, 0 .. classes - 1 (SpamAssassin: 1 = spam, 0 = ham)
  */
-public record LabeledText(String id, String group, String text, int label) implements Serializable {
+public record LabeledText(String id, String group, String text, int label)
+    implements LabeledExample {
   /** Label value for spam. */
   public static final int SPAM = 1;
   /** Label value for ham (not spam). */

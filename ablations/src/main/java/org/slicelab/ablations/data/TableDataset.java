@@ -30,14 +30,14 @@ import org.slicelab.ablations.cache.Checksums;
  * 60/20/20, stratified, with seed 0. Labels are read as strings and numbered in sorted order
  * (numerically when every label is an integer); the names are kept for the export.
  */
-public final class TableDataset implements Dataset {
+public final class TableDataset implements Dataset<LabeledText> {
   /** The option keys. */
   public static final List<String> OPTIONS = List.of("text", "label", "group", "train", "test");
 
   private static final List<TableReader> READERS = readers();
 
   private final String name;
-  private final DatasetSplits splits;
+  private final DatasetSplits<LabeledText> splits;
   private final List<String> labelNames;
   private final String checksum;
 
@@ -79,10 +79,11 @@ public final class TableDataset implements Dataset {
       List<LabeledText> train = texts(raw.get("train"), ids);
       List<LabeledText> test = texts(raw.get("test"), ids);
       if (raw.containsKey("validation")) {
-        this.splits = new DatasetSplits(train, texts(raw.get("validation"), ids), test);
+        this.splits = new DatasetSplits<>(train, texts(raw.get("validation"), ids), test);
       } else {
-        DatasetSplits held = DatasetSplits.stratified(train, DatasetSplits.VAL_FRACTION, 0, 0);
-        this.splits = new DatasetSplits(held.train(), held.validation(), test);
+        DatasetSplits<LabeledText> held = DatasetSplits.stratified(train,
+            DatasetSplits.VAL_FRACTION, 0, 0);
+        this.splits = new DatasetSplits<>(held.train(), held.validation(), test);
       }
     }
     this.checksum = Checksums.sha256(all);
@@ -94,7 +95,12 @@ public final class TableDataset implements Dataset {
   }
 
   @Override
-  public DatasetSplits splits() {
+  public Modality modality() {
+    return Modality.TEXT;
+  }
+
+  @Override
+  public DatasetSplits<LabeledText> splits() {
     return splits;
   }
 
@@ -129,8 +135,10 @@ public final class TableDataset implements Dataset {
     }
     files = files.stream().filter(f -> readerOrNull(f) != null).toList();
     if (files.isEmpty()) {
-      throw new IllegalArgumentException(what + ": " + location + " holds no file with a "
-          + "supported extension (" + String.join(", ", extensions()) + ")");
+      throw new IllegalArgumentException(what + ": " + location + " is neither a table "
+          + "directory (it holds no file with a supported extension: " + String.join(", ",
+          extensions()) + ") nor an image folder (one subdirectory per class holding PNG/JPEG "
+          + "files, or train/ and test/ each holding class subdirectories)");
     }
     for (Path f : files) {
       String stem = stem(f);
@@ -199,6 +207,11 @@ public final class TableDataset implements Dataset {
           + "; supported extensions: " + String.join(", ", extensions()));
     }
     return reader;
+  }
+
+  /** Whether {@code file} is a visible file with a table extension (CSV, TSV, ...). */
+  static boolean isTableFile(Path file) {
+    return !file.getFileName().toString().startsWith(".") && readerOrNull(file) != null;
   }
 
   private static TableReader readerOrNull(Path file) {

@@ -22,7 +22,7 @@ class DatasetSplitsTest {
     return all;
   }
 
-  private static DatasetSplits defaultSplits(long seed) {
+  private static DatasetSplits<LabeledText> defaultSplits(long seed) {
     return DatasetSplits.stratified(synthetic(), DatasetSplits.VAL_FRACTION,
         DatasetSplits.TEST_FRACTION, seed);
   }
@@ -37,7 +37,7 @@ class DatasetSplitsTest {
     return ids;
   }
 
-  static void assertStratifiedAndDisjoint(DatasetSplits splits, double share) {
+  static void assertStratifiedAndDisjoint(DatasetSplits<LabeledText> splits, double share) {
     for (List<LabeledText> split : List.of(splits.train(), splits.validation(), splits.test())) {
       assertEquals(share, spamShare(split), 0.02);
     }
@@ -50,7 +50,7 @@ class DatasetSplitsTest {
 
   @Test
   void stratifiedSplitHasTheRightSizesAndLabelMix() {
-    DatasetSplits splits = defaultSplits(7);
+    DatasetSplits<LabeledText> splits = defaultSplits(7);
     assertEquals(600, splits.train().size());
     assertEquals(200, splits.validation().size());
     assertEquals(200, splits.test().size());
@@ -60,7 +60,7 @@ class DatasetSplitsTest {
   @Test
   void stratifiedSplitIsDeterministicPerSeed() {
     assertEquals(defaultSplits(7), defaultSplits(7));
-    DatasetSplits other = defaultSplits(8);
+    DatasetSplits<LabeledText> other = defaultSplits(8);
     assertNotEquals(ids(defaultSplits(7).test()), ids(other.test()));
     assertNotEquals(defaultSplits(7).train(), other.train());
   }
@@ -75,8 +75,8 @@ class DatasetSplitsTest {
 
   @Test
   void subsampleHasTheRequestedSizesDrawnFromEachSplit() {
-    DatasetSplits splits = defaultSplits(0);
-    DatasetSplits trial = splits.subsample(101, 1, 50, 77, 0);
+    DatasetSplits<LabeledText> splits = defaultSplits(0);
+    DatasetSplits<LabeledText> trial = splits.subsample(101, 1, 50, 77, 0);
     assertEquals(101, trial.train().size());
     assertEquals(50, trial.validation().size());
     assertEquals(77, trial.test().size());
@@ -91,9 +91,9 @@ class DatasetSplitsTest {
 
   @Test
   void trainSeedChangesOnlyTheTrainingSubset() {
-    DatasetSplits splits = defaultSplits(0);
-    DatasetSplits a = splits.subsample(100, 1, 50, 80, 0);
-    DatasetSplits b = splits.subsample(100, 2, 50, 80, 0);
+    DatasetSplits<LabeledText> splits = defaultSplits(0);
+    DatasetSplits<LabeledText> a = splits.subsample(100, 1, 50, 80, 0);
+    DatasetSplits<LabeledText> b = splits.subsample(100, 2, 50, 80, 0);
     assertEquals(a.validation(), b.validation());
     assertEquals(a.test(), b.test());
     assertNotEquals(ids(a.train()), ids(b.train()));
@@ -103,7 +103,7 @@ class DatasetSplitsTest {
 
   @Test
   void tooLargeSizesNameTheOption() {
-    DatasetSplits splits = defaultSplits(0);
+    DatasetSplits<LabeledText> splits = defaultSplits(0);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> splits.subsample(9000, 1, 50, 50, 0));
     assertEquals("trial option 'train_size' = 9000 is invalid: must be at most 600 "

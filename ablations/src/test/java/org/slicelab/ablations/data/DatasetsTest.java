@@ -31,7 +31,7 @@ class DatasetsTest {
       long pos = texts.stream().filter(t -> t.group().equals(source) && t.label() == 1).count();
       assertTrue(n > 980 && n <= 1000 && Math.abs(2 * pos - n) < 20, source + " " + n);
     }
-    Dataset all = Datasets.get("sentiment-sentences");
+    Dataset<LabeledText> all = Datasets.text("sentiment-sentences");
     assertEquals(List.of("negative", "positive"), all.labelNames());
     assertEquals(texts.size(), all.splits().train().size() + all.splits().validation().size()
         + all.splits().test().size());
@@ -39,7 +39,7 @@ class DatasetsTest {
 
   @Test
   void crossDomainTrainsOnSomeSourcesAndTestsOnAnother() {
-    Dataset d = Datasets.get("sentiment-sentences?test=yelp&train=amazon,imdb");
+    Dataset<LabeledText> d = Datasets.text("sentiment-sentences?test=yelp&train=amazon,imdb");
     assertEquals("sentiment-sentences?test=yelp&train=amazon,imdb", d.name());
     assertSame(d, Datasets.get("sentiment-sentences?train=amazon,imdb&test=yelp"));
     assertTrue(d.splits().test().stream().allMatch(t -> t.group().equals("yelp")));
@@ -69,7 +69,7 @@ class DatasetsTest {
           .append(classes[i % 3]).append('\n');
     }
     Path file = Files.writeString(dir.resolve("reviews.csv"), csv);
-    Dataset d = Datasets.get(file + "?text=review&label=stars");
+    Dataset<LabeledText> d = Datasets.text(file + "?text=review&label=stars");
     assertEquals(List.of("bad", "good", "meh"), d.labelNames());
     assertEquals(18, d.splits().train().size());
     assertEquals(6, d.splits().validation().size());
@@ -90,8 +90,10 @@ class DatasetsTest {
       jsonl.append("{\"text\": \"sentence ").append(i).append("\", \"label\": ")
           .append(labels[i % 3]).append("}\n\n");
     }
-    Dataset t = Datasets.get(Files.writeString(dir.resolve("a.tsv"), tsv).toString());
-    Dataset j = Datasets.get(Files.writeString(dir.resolve("b.jsonl"), jsonl).toString());
+    Dataset<LabeledText> t =
+        Datasets.text(Files.writeString(dir.resolve("a.tsv"), tsv).toString());
+    Dataset<LabeledText> j =
+        Datasets.text(Files.writeString(dir.resolve("b.jsonl"), jsonl).toString());
     assertEquals(List.of("2", "9", "10"), t.labelNames());
     assertEquals(List.of("2", "9", "10"), j.labelNames());
     assertEquals(15, j.splits().train().size() + j.splits().validation().size()
@@ -102,7 +104,7 @@ class DatasetsTest {
   void directoryWithGivenSplits(@TempDir Path dir) throws IOException {
     Files.writeString(dir.resolve("train.csv"), rows("tr", 20));
     Files.writeString(dir.resolve("test.csv"), rows("te", 6));
-    Dataset noVal = Datasets.get(dir.toString());
+    Dataset<LabeledText> noVal = Datasets.text(dir.toString());
     assertEquals(16, noVal.splits().train().size(), "20% of train held out");
     assertEquals(4, noVal.splits().validation().size());
     assertTrue(noVal.splits().test().stream().allMatch(t -> t.text().startsWith("te")));
@@ -110,7 +112,7 @@ class DatasetsTest {
     Files.writeString(withVal.resolve("train.csv"), rows("tr", 20));
     Files.writeString(withVal.resolve("dev.csv"), rows("dv", 4));
     Files.writeString(withVal.resolve("test.csv"), rows("te", 6));
-    Dataset given = Datasets.get(withVal.toString());
+    Dataset<LabeledText> given = Datasets.text(withVal.toString());
     assertEquals(20, given.splits().train().size());
     assertTrue(given.splits().validation().stream().allMatch(t -> t.text().startsWith("dv")));
     Path onlyTrain = Files.createDirectory(dir.resolve("t"));
@@ -152,7 +154,7 @@ class DatasetsTest {
     return b.toString();
   }
 
-  private static LabeledText find(Dataset d, String text) {
+  private static LabeledText find(Dataset<LabeledText> d, String text) {
     return java.util.stream.Stream.of(d.splits().validation(), d.splits().test())
         .flatMap(List::stream).filter(t -> t.text().equals(text)).findFirst().orElseThrow();
   }
