@@ -1,5 +1,6 @@
 package org.slicelab.ablations.data;
 
+import org.slicelab.ablations.model.Modality;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

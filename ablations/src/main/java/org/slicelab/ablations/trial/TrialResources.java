@@ -4,14 +4,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.slicelab.ablations.backbone.FloatTensor;
 import org.slicelab.ablations.backbone.Backbone;
 import org.slicelab.ablations.backbone.Backbones;
 import org.slicelab.ablations.backbone.TextBackbone;
+import org.slicelab.ablations.backbone.VisionBackbone;
 import org.slicelab.ablations.backbone.TextTokenizer;
 import org.slicelab.ablations.data.DatasetSplits;
 import org.slicelab.ablations.data.ExampleFingerprint;
+import org.slicelab.ablations.data.LabeledExample;
 import org.slicelab.ablations.data.LabeledText;
+import org.slicelab.ablations.data.image.ImageInput;
+import org.slicelab.ablations.data.image.ImagePreprocessor;
+import org.slicelab.ablations.data.image.LabeledImage;
+import org.slicelab.ablations.model.Modality;
 import org.slicelab.ablations.data.Dataset;
 import org.slicelab.ablations.data.Datasets;
 import org.slicelab.ablations.model.Examples;
@@ -55,21 +62,57 @@ public final class TrialResources {
         k -> new TextTokenizer(b.tokenizerPath(), maxLen));
   }
 
-  /** Tokenized splits for a spec (cached by the fields that matter). */
+  /**
+   * The encoded splits of a spec (cached by the fields that matter): tokenized texts for a text
+   * backbone, preprocessed images for a vision backbone.
+   *
+   * @throws IllegalArgumentException when the backbone and the data set are of different kinds
+   */
   public TaskData taskData(TrialSpec spec) {
     String key = spec.backbone() + "/" + spec.dataset() + "/" + spec.trainSize() + "/"
         + spec.valSize() + "/" + spec.testSize() + "/" + spec.seed() + "/" + spec.dataSeed()
-        + "/" + spec.maxLen();
+        + "/" + spec.maxLen() + "/" + spec.imageSize();
     return taskData.computeIfAbsent(key, k -> {
-      Dataset dataset = Datasets.get(spec.dataset());
-      DatasetSplits splits = dataset.load(spec.trainSize(), spec.valSize(), spec.testSize(),
-          spec.seed(), spec.dataSeed());
+      Backbone backbone = backbone(spec.backbone());
+      checkModalities(spec, backbone, Datasets.get(spec.dataset()));
+      if (backbone instanceof VisionBackbone vision) {
+        ImageInput input = vision.input(spec.imageSize());
+        Dataset<LabeledImage> dataset = Datasets.images(spec.dataset());
+        return encode(spec, dataset, images -> ImagePreprocessor.shared().examples(
+            dataset.name(), images, input));
+      }
       TextTokenizer tokenizer = tokenizer(spec.backbone(), spec.maxLen());
-      return new TaskData(encode(tokenizer, splits.train()), encode(tokenizer,
-          splits.validation()), encode(tokenizer, splits.test()), dataset.checksum(),
-          dataset.labelNames(), ExampleFingerprint.ids(splits.train()),
-          ExampleFingerprint.ids(splits.validation()), ExampleFingerprint.ids(splits.test()));
+      return encode(spec, Datasets.text(spec.dataset()), texts -> encode(tokenizer, texts));
     });
+  }
+
+  /**
+   * Refuses a backbone and a data set of different kinds, naming both.
+   *
+   * @throws IllegalArgumentException naming the trial option {@code dataset}
+   */
+  public static void checkModalities(TrialSpec spec, Backbone backbone, Dataset<?> dataset) {
+    if (backbone.modality() != dataset.modality()) {
+      throw new IllegalArgumentException("trial option 'dataset' = '" + spec.dataset()
+          + "' is invalid: it is " + article(dataset.modality()) + " data set, and backbone '"
+          + spec.backbone() + "' reads " + backbone.modality().label() + "; pair a "
+          + backbone.modality().label() + " backbone with a " + backbone.modality().label()
+          + " data set");
+    }
+  }
+
+  private static String article(Modality modality) {
+    return modality == Modality.IMAGE ? "an image" : "a text";
+  }
+
+  private static <T extends LabeledExample> TaskData encode(TrialSpec spec, Dataset<T> dataset,
+      Function<List<T>, Examples> encoder) {
+    DatasetSplits<T> splits = dataset.load(spec.trainSize(), spec.valSize(), spec.testSize(),
+        spec.seed(), spec.dataSeed());
+    return new TaskData(encoder.apply(splits.train()), encoder.apply(splits.validation()),
+        encoder.apply(splits.test()), dataset.checksum(), dataset.labelNames(),
+        ExampleFingerprint.ids(splits.train()), ExampleFingerprint.ids(splits.validation()),
+        ExampleFingerprint.ids(splits.test()));
   }
 
   private static EncodedDataset encode(TextTokenizer tokenizer, List<LabeledText> examples) {

@@ -69,10 +69,7 @@ public final class TrialSpec implements Serializable {
       "encoder initialisation: pretrained, or random (control)", INITS);
   /** Option {@code dataset}: a built-in name or a table file or directory. */
   public static final Option<String> DATASET = Option.text("dataset", Datasets.SPAM_ASSASSIN,
-      "labelled data set: " + String.join(", ", Datasets.builtInNames())
-          + " (options ?train=SOURCES&test=SOURCES, sources amazon, imdb, yelp), or a "
-          + "CSV/TSV/JSONL/Parquet file or directory with options ?" + String.join("=..&",
-          TableDataset.OPTIONS) + "=.. (columns; given splits from train.*/test.* files)",
+      Datasets.HELP,
       v -> true, "a built-in data set name or a table file or directory")
       .normalizeWith(Datasets::canonical);
   // ---- data --------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import org.slicelab.ablations.backbone.Backbone;
 import org.slicelab.ablations.backbone.Backbones;
 import org.slicelab.ablations.backbone.BertConfig;
 import org.slicelab.ablations.backbone.TextBackbone;
+import org.slicelab.ablations.backbone.VisionBackbone;
 import org.slicelab.ablations.model.Architecture;
 import org.slicelab.ablations.data.Dataset;
 import org.slicelab.ablations.data.DatasetSplits;
@@ -27,9 +28,13 @@ public final class TrialValidator {
           + " is invalid: must be at most " + text.config().maxSequenceLength() + " (the maximum "
           + "sequence length of backbone '" + spec.backbone() + "')");
     }
-    Dataset dataset = Datasets.get(spec.dataset());
+    Dataset<?> dataset = Datasets.get(spec.dataset());
+    TrialResources.checkModalities(spec, backbone, dataset);
+    if (backbone instanceof VisionBackbone vision) {
+      vision.input(spec.imageSize());
+    }
     checkShapes(spec, backbone.architecture(), dataset.labelNames().size());
-    DatasetSplits splits = dataset.splits();
+    DatasetSplits<?> splits = dataset.splits();
     limit("train_size", spec.trainSize(), splits.train().size(), "the training split");
     limit("val_size", spec.valSize(), splits.validation().size(), "the validation split");
     limit("test_size", spec.testSize(), splits.test().size(), "the test split");

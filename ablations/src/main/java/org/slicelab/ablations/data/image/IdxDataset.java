@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.slicelab.ablations.data.Dataset;
 import org.slicelab.ablations.data.DatasetSplits;
-import org.slicelab.ablations.data.Modality;
+import org.slicelab.ablations.model.Modality;
 
 /**
  * An image data set given as IDX files with official train and test parts (MNIST and

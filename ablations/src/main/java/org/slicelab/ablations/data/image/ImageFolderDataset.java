@@ -24,7 +24,7 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.slicelab.ablations.cache.Checksums;
 import org.slicelab.ablations.data.Dataset;
 import org.slicelab.ablations.data.DatasetSplits;
-import org.slicelab.ablations.data.Modality;
+import org.slicelab.ablations.model.Modality;
 
 /**
  * A user's own image folder: one subdirectory per class holding PNG or JPEG files (at any depth

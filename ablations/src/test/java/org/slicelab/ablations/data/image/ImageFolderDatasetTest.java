@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slicelab.ablations.data.Dataset;
 import org.slicelab.ablations.data.DatasetSplits;
 import org.slicelab.ablations.data.Datasets;
-import org.slicelab.ablations.data.Modality;
+import org.slicelab.ablations.model.Modality;
 
 /** A user's image folder: both layouts, how a path is told apart, and every bad input. */
 class ImageFolderDatasetTest {

@@ -17,7 +17,7 @@ import org.slicelab.ablations.data.Dataset;
 import org.slicelab.ablations.data.DatasetSplits;
 import org.slicelab.ablations.data.Datasets;
 import org.slicelab.ablations.data.ExampleFingerprint;
-import org.slicelab.ablations.data.Modality;
+import org.slicelab.ablations.model.Modality;
 
 /** MNIST and Fashion-MNIST through the dataset option: counts, classes, splits, subsamples. */
 class MnistFamilyTest {
