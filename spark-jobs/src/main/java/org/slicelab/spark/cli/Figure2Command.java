@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.slicelab.spark.report.ReportJob;
 import org.slicelab.spark.report.ReportOptions;
 import org.slicelab.spark.report.ReportSummary;
+import org.slicelab.spark.results.RunLock;
 import org.slicelab.spark.sweep.SweepJob;
 import org.slicelab.spark.sweep.SweepOptions;
 import org.slicelab.spark.sweep.SweepSummary;
@@ -54,6 +55,14 @@ public final class Figure2Command implements Callable<Integer> {
     String outDir = out != null && !out.isBlank() ? out : defaultOut(gridFile);
     SweepOptions sweepOptions = run.toSweepOptions(gridFile, outDir, false);
     conclusive.validate();
+    try (RunLock lock = run.lock(outDir)) {
+      return sweepAndReport(gridFile, outDir, sweepOptions, start);
+    }
+  }
+
+  /** The run itself, while this command owns {@code outDir}. */
+  private int sweepAndReport(Path gridFile, String outDir, SweepOptions sweepOptions,
+      long start) {
     if (conclusive.enabled) {
       Map<String, Object> line = conclusive.run("figure2", sweepOptions, System.err);
       System.out.println(JsonLine.of(line));

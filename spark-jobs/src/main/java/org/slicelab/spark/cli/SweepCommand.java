@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slicelab.spark.results.RunLock;
 import org.slicelab.spark.sweep.SweepJob;
 import org.slicelab.spark.sweep.SweepSummary;
 import picocli.CommandLine.Command;
@@ -46,14 +47,8 @@ public final class SweepCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     conclusive.validate();
-    if (conclusive.enabled && !dryRun) {
-      Map<String, Object> line = conclusive.run("sweep", run.toSweepOptions(grid, out, false),
-          System.err);
-      System.out.println(JsonLine.of(line));
-      return exitCode(Boolean.TRUE.equals(line.get("all_ok")));
-    }
-    SweepSummary summary = SweepJob.run(run.toSweepOptions(grid, out, dryRun), System.err);
     if (dryRun) {
+      SweepSummary summary = SweepJob.run(run.toSweepOptions(grid, out, true), System.err);
       Map<String, Object> plan = new LinkedHashMap<>();
       plan.put("total", summary.total());
       plan.put("to_run", summary.total() - summary.skipped());
@@ -62,10 +57,19 @@ public final class SweepCommand implements Callable<Integer> {
       plan.put("grid", summary.grid());
       plan.put("out", summary.out());
       System.out.println(JsonLine.of(plan));
-    } else {
-      System.out.println(JsonLine.of(summary.toMap()));
+      return SliceLab.EXIT_OK;
     }
-    return dryRun ? SliceLab.EXIT_OK : exitCode(summary.allOk());
+    try (RunLock lock = run.lock(out)) {
+      if (conclusive.enabled) {
+        Map<String, Object> line = conclusive.run("sweep", run.toSweepOptions(grid, out, false),
+            System.err);
+        System.out.println(JsonLine.of(line));
+        return exitCode(Boolean.TRUE.equals(line.get("all_ok")));
+      }
+      SweepSummary summary = SweepJob.run(run.toSweepOptions(grid, out, false), System.err);
+      System.out.println(JsonLine.of(summary.toMap()));
+      return exitCode(summary.allOk());
+    }
   }
 
   /** {@link SliceLab#EXIT_OK} when every trial is ok, else {@link SliceLab#EXIT_NOT_ALL_OK}. */
