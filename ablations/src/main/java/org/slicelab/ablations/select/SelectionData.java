@@ -14,7 +14,7 @@ import org.slicelab.ablations.train.EncodedDataset;
  * @param train the trial's training examples
  * @param taskKey identifies backbone and data (checksums) for cache file names
  * @param dataSeed the seed of the trial's data split
- * @param trainSize the trial's requested training examples
+ * @param trainSize the trial's training examples (as drawn, see {@code DataSizes})
  * @param maxLen tokens per example
  */
 public record SelectionData(BertConfig config, Map<String, FloatTensor> pretrained,

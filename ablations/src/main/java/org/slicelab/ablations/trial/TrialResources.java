@@ -64,14 +64,18 @@ public final class TrialResources {
         k -> new TextTokenizer(b.tokenizerPath(), maxLen));
   }
 
-  /** Tokenized splits for a spec (cached by the fields that matter). */
+  /**
+   * Tokenized splits for a spec (cached by the fields that matter), of the sizes
+   * {@link DataSizes#of} fits to the data set.
+   */
   public TaskData taskData(TrialSpec spec) {
-    String key = spec.backbone() + "/" + spec.dataset() + "/" + spec.trainSize() + "/"
-        + spec.valSize() + "/" + spec.testSize() + "/" + spec.seed() + "/" + spec.dataSeed()
+    Dataset dataset = Datasets.get(spec.dataset());
+    DataSizes sizes = DataSizes.of(spec, dataset.splits());
+    String key = spec.backbone() + "/" + spec.dataset() + "/" + sizes.train() + "/"
+        + sizes.validation() + "/" + sizes.test() + "/" + spec.seed() + "/" + spec.dataSeed()
         + "/" + spec.maxLen();
     return taskData.computeIfAbsent(key, k -> {
-      Dataset dataset = Datasets.get(spec.dataset());
-      DatasetSplits splits = dataset.load(spec.trainSize(), spec.valSize(), spec.testSize(),
+      DatasetSplits splits = dataset.load(sizes.train(), sizes.validation(), sizes.test(),
           spec.seed(), spec.dataSeed());
       TextTokenizer tokenizer = tokenizer(spec.backbone(), spec.maxLen());
       return new TaskData(encode(tokenizer, splits.train()), encode(tokenizer,

@@ -1,9 +1,9 @@
 package org.slicelab.ablations.trial;
 
+import java.util.Set;
 import org.slicelab.ablations.backbone.Backbones;
 import org.slicelab.ablations.backbone.BertConfig;
 import org.slicelab.ablations.data.Dataset;
-import org.slicelab.ablations.data.DatasetSplits;
 import org.slicelab.ablations.data.Datasets;
 
 /**
@@ -15,8 +15,20 @@ public final class TrialValidator {
   private TrialValidator() {
   }
 
-  /** Throws {@link IllegalArgumentException} naming the option when {@code spec} cannot run. */
+  /**
+   * Throws {@link IllegalArgumentException} naming the option when {@code spec} cannot run; a
+   * data size at its default counts as not given (it is capped at its split, see
+   * {@link DataSizes}).
+   */
   public static void check(TrialSpec spec) {
+    check(spec, Set.of());
+  }
+
+  /**
+   * As {@link #check(TrialSpec)}, with the options the user set explicitly: a data size among
+   * them must fit its split even when it equals the default.
+   */
+  public static void check(TrialSpec spec, Set<String> given) {
     BertConfig config = Backbones.get(spec.backbone()).config();
     if (spec.maxLen() > config.maxSequenceLength()) {
       throw new IllegalArgumentException("trial option 'max_len' = " + spec.maxLen()
@@ -25,10 +37,7 @@ public final class TrialValidator {
     }
     Dataset dataset = Datasets.get(spec.dataset());
     checkShapes(spec, config, dataset.labelNames().size());
-    DatasetSplits splits = dataset.splits();
-    limit("train_size", spec.trainSize(), splits.train().size(), "the training split");
-    limit("val_size", spec.valSize(), splits.validation().size(), "the validation split");
-    limit("test_size", spec.testSize(), splits.test().size(), "the test split");
+    DataSizes.check(spec, dataset.splits(), given);
   }
 
   /** The shape checks alone (no data needed), for a two-class head. */
@@ -43,12 +52,5 @@ public final class TrialValidator {
   public static void checkShapes(TrialSpec spec, BertConfig config, int numClasses) {
     spec.newMethod();
     spec.methodSettings().checkShapes(config, numClasses);
-  }
-
-  private static void limit(String option, int value, int max, String what) {
-    if (value > max) {
-      throw new IllegalArgumentException("trial option '" + option + "' = " + value
-          + " is invalid: must be at most " + max + " (" + what + ")");
-    }
   }
 }

@@ -4,8 +4,11 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slicelab.spark.grid.Grid;
+import org.slicelab.spark.grid.GridLoader;
 import org.slicelab.spark.results.RunLock;
 import org.slicelab.spark.sweep.SweepJob;
+import org.slicelab.spark.sweep.SweepOptions;
 import org.slicelab.spark.sweep.SweepSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,8 +50,10 @@ public final class SweepCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     conclusive.validate();
+    SweepOptions options = run.toSweepOptions(grid, out, dryRun);
+    Grid loaded = GridLoader.load(grid); // a bad grid is refused before anything is written
     if (dryRun) {
-      SweepSummary summary = SweepJob.run(run.toSweepOptions(grid, out, true), System.err);
+      SweepSummary summary = SweepJob.run(loaded, options, null, System.err);
       Map<String, Object> plan = new LinkedHashMap<>();
       plan.put("total", summary.total());
       plan.put("to_run", summary.total() - summary.skipped());
@@ -61,12 +66,11 @@ public final class SweepCommand implements Callable<Integer> {
     }
     try (RunLock lock = run.lock(out)) {
       if (conclusive.enabled) {
-        Map<String, Object> line = conclusive.run("sweep", run.toSweepOptions(grid, out, false),
-            System.err);
+        Map<String, Object> line = conclusive.run("sweep", loaded, options, System.err);
         System.out.println(JsonLine.of(line));
         return exitCode(Boolean.TRUE.equals(line.get("all_ok")));
       }
-      SweepSummary summary = SweepJob.run(run.toSweepOptions(grid, out, false), System.err);
+      SweepSummary summary = SweepJob.run(loaded, options, null, System.err);
       System.out.println(JsonLine.of(summary.toMap()));
       return exitCode(summary.allOk());
     }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slicelab.ablations.trial.Provenance;
+import org.slicelab.spark.backbone.LocalTestFileSystem;
 import org.slicelab.spark.cli.SliceLab;
 import org.slicelab.spark.results.ResultStore;
 import org.slicelab.spark.results.RunLock;
@@ -114,9 +115,13 @@ class OneRunPerDirectoryTest {
           + dryRun.stderr());
       assertTrue(Files.exists(lock), "refused runs leave the holder's lock alone");
     }
-    SweepTestSupport.CliRun failed = SweepTestSupport.cli("sweep", "--grid",
-        dir.resolve("missing.conf").toString(), "--out", out);
+    // fails after taking the directory (the sequential design must be local), through a Hadoop
+    // file system that is not file:
+    SweepTestSupport.CliRun failed = SweepTestSupport.cli("sweep", "--grid", grid.toString(),
+        "--out", LocalTestFileSystem.SCHEME + "://" + dir.resolve("out"), "--until-conclusive");
     assertEquals(SliceLab.EXIT_BAD_INPUT, failed.exitCode(), failed.stderr());
+    assertTrue(((String) failed.json().get("error")).contains("must be a local directory"),
+        failed.stdout());
     assertFalse(Files.exists(lock), "a run that fails after taking the directory releases it");
   }
 }
