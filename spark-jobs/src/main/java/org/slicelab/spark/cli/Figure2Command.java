@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
 @Command(name = "figure2", mixinStandardHelpOptions = true,
     description = {"Reproduce SliceFine's Figure 2 (+ SIFT): sweep the grid into --out, then "
         + "write the report (tables, claims, figures, REPORT.md) under OUT/report.",
-        "Resumable: a rerun skips trials already recorded and only rewrites the report. Prints "
+        "Resumable: a rerun skips trials already recorded and only rewrites the report. One run "
+            + "at a time owns --out (its lock file _owner.json): a second one is refused. Prints "
             + "one JSON line: {command, grid, out, sweep: {...}, report: {...}, seconds}."},
     exitCodeListHeading = "Exit status:%n", exitCodeList = {
         "0:every trial of the grid is ok and the report is written",

@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 @Command(name = "sweep", mixinStandardHelpOptions = true,
     description = {"Run every trial of a grid file on Spark (one task per trial) and append the "
         + "results to Parquet tables under --out (trials, curves, panels).",
-        "A rerun skips trials already recorded (ok, or failed without --retry-failed). Prints "
+        "A rerun skips trials already recorded (ok, or failed without --retry-failed). One run "
+            + "at a time owns --out (its lock file _owner.json): a second one is refused. Prints "
             + "one JSON line: {total, skipped, ran, ok, failed, diverged, timeout, crashed, "
             + "all_ok, seconds, out, ...}."},
     exitCodeListHeading = "Exit status:%n", exitCodeList = {

@@ -114,6 +114,11 @@ class OneRunPerDirectoryTest {
       assertEquals(SliceLab.EXIT_OK, dryRun.exitCode(), "a dry run only reads: "
           + dryRun.stderr());
       assertTrue(Files.exists(lock), "refused runs leave the holder's lock alone");
+      SweepTestSupport.CliRun report = SweepTestSupport.cli("report", "--results", out,
+          "--master", "local[1]");
+      assertTrue(report.stderr().contains("[report] " + out + " is being written by pid "
+          + ProcessHandle.current().pid()), "report reads, and says a run is writing: "
+          + report.stderr());
     }
     // fails after taking the directory (the sequential design must be local), through a Hadoop
     // file system that is not file:
