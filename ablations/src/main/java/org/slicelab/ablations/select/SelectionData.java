@@ -12,7 +12,7 @@ import org.slicelab.ablations.model.Examples;
  * @param train the trial's training examples
  * @param taskKey identifies backbone and data (checksums) for cache file names
  * @param dataSeed the seed of the trial's data split
- * @param trainSize the trial's requested training examples
+ * @param trainSize the trial's training examples (as drawn, see {@code DataSizes})
  * @param maxLen tokens per example (text; part of the cache key)
  */
 public record SelectionData(ClassifierFactory classifiers, Examples train, String taskKey,

@@ -64,25 +64,29 @@ public final class TrialResources {
 
   /**
    * The encoded splits of a spec (cached by the fields that matter): tokenized texts for a text
-   * backbone, preprocessed images for a vision backbone.
+   * backbone, preprocessed images for a vision backbone, of the sizes {@link DataSizes#of} fits
+   * to the data set.
    *
    * @throws IllegalArgumentException when the backbone and the data set are of different kinds
    */
   public TaskData taskData(TrialSpec spec) {
-    String key = spec.backbone() + "/" + spec.dataset() + "/" + spec.trainSize() + "/"
-        + spec.valSize() + "/" + spec.testSize() + "/" + spec.seed() + "/" + spec.dataSeed()
+    Dataset<?> data = Datasets.get(spec.dataset());
+    DataSizes sizes = DataSizes.of(spec, data.splits());
+    String key = spec.backbone() + "/" + spec.dataset() + "/" + sizes.train() + "/"
+        + sizes.validation() + "/" + sizes.test() + "/" + spec.seed() + "/" + spec.dataSeed()
         + "/" + spec.maxLen() + "/" + spec.imageSize();
     return taskData.computeIfAbsent(key, k -> {
       Backbone backbone = backbone(spec.backbone());
-      checkModalities(spec, backbone, Datasets.get(spec.dataset()));
+      checkModalities(spec, backbone, data);
       if (backbone instanceof VisionBackbone vision) {
         ImageInput input = vision.input(spec.imageSize());
         Dataset<LabeledImage> dataset = Datasets.images(spec.dataset());
-        return encode(spec, dataset, images -> ImagePreprocessor.shared().examples(
+        return encode(spec, sizes, dataset, images -> ImagePreprocessor.shared().examples(
             dataset.name(), images, input));
       }
       TextTokenizer tokenizer = tokenizer(spec.backbone(), spec.maxLen());
-      return encode(spec, Datasets.text(spec.dataset()), texts -> encode(tokenizer, texts));
+      return encode(spec, sizes, Datasets.text(spec.dataset()),
+          texts -> encode(tokenizer, texts));
     });
   }
 
@@ -105,9 +109,9 @@ public final class TrialResources {
     return modality == Modality.IMAGE ? "an image" : "a text";
   }
 
-  private static <T extends LabeledExample> TaskData encode(TrialSpec spec, Dataset<T> dataset,
-      Function<List<T>, Examples> encoder) {
-    DatasetSplits<T> splits = dataset.load(spec.trainSize(), spec.valSize(), spec.testSize(),
+  private static <T extends LabeledExample> TaskData encode(TrialSpec spec, DataSizes sizes,
+      Dataset<T> dataset, Function<List<T>, Examples> encoder) {
+    DatasetSplits<T> splits = dataset.load(sizes.train(), sizes.validation(), sizes.test(),
         spec.seed(), spec.dataSeed());
     return new TaskData(encoder.apply(splits.train()), encoder.apply(splits.validation()),
         encoder.apply(splits.test()), dataset.checksum(), dataset.labelNames(),

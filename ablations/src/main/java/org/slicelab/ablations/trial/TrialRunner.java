@@ -78,7 +78,10 @@ public final class TrialRunner {
           backbone.weights(), classes, headSeed);
       method.attach(model, new MethodContext(manager, new SelectionData(pretrained, data.train(),
           data.dataChecksum().substring(0, 12) + "-" + backbone.weightsSha256()
-              .substring(0, 12), spec.dataSeed(), spec.trainSize(), spec.maxLen()), training));
+              .substring(0, 12), spec.dataSeed(), data.train().size(), spec.maxLen()),
+          training));
+      new DataSizes(data.train().size(), data.validation().size(), data.test().size())
+          .addTo(metrics);
       metrics.put("trainable_params", method.trainableParameterCount());
       injectFault(spec, model);
       metrics.put("setup_seconds", seconds(start));

@@ -75,13 +75,16 @@ public final class TrialSpec implements Serializable {
   // ---- data --------------------------------------------------------------------------------
   /** Option {@code train_size}. */
   public static final Option<Integer> TRAIN_SIZE = Option.positive("train_size", 200,
-      "training examples (stratified subsample, drawn with --seed)");
+      "training examples (stratified subsample, drawn with --seed); the default takes the "
+          + "whole training split when it holds fewer, a size you give must fit");
   /** Option {@code val_size}. */
   public static final Option<Integer> VAL_SIZE = Option.positive("val_size", 400,
-      "validation examples (drawn with --data-seed)");
+      "validation examples (drawn with --data-seed); the default takes the whole validation "
+          + "split when it holds fewer, a size you give must fit");
   /** Option {@code test_size}. */
   public static final Option<Integer> TEST_SIZE = Option.positive("test_size", 800,
-      "test examples (drawn with --data-seed)");
+      "test examples (drawn with --data-seed); the default takes the whole test split when "
+          + "it holds fewer, a size you give must fit");
   /** Option {@code data_seed}. */
   public static final Option<Long> DATA_SEED = Option.longInteger("data_seed", 0,
       "seed of the validation/test subsamples (same across trial seeds)");

@@ -1,14 +1,14 @@
 package org.slicelab.ablations.trial;
 
+import java.util.Set;
 import org.slicelab.ablations.backbone.Backbone;
 import org.slicelab.ablations.backbone.Backbones;
 import org.slicelab.ablations.backbone.BertConfig;
 import org.slicelab.ablations.backbone.TextBackbone;
 import org.slicelab.ablations.backbone.VisionBackbone;
-import org.slicelab.ablations.model.Architecture;
 import org.slicelab.ablations.data.Dataset;
-import org.slicelab.ablations.data.DatasetSplits;
 import org.slicelab.ablations.data.Datasets;
+import org.slicelab.ablations.model.Architecture;
 
 /**
  * Checks a {@link TrialSpec} against the backbone's shapes and the data's split sizes before any
@@ -16,17 +16,30 @@ import org.slicelab.ablations.data.Datasets;
  * reported at once with the option's name and what is allowed.
  */
 public final class TrialValidator {
+
   private TrialValidator() {
   }
 
-  /** Throws {@link IllegalArgumentException} naming the option when {@code spec} cannot run. */
+  /**
+   * Throws {@link IllegalArgumentException} naming the option when {@code spec} cannot run; a
+   * data size at its default counts as not given (it is capped at its split, see
+   * {@link DataSizes}).
+   */
   public static void check(TrialSpec spec) {
+    check(spec, Set.of());
+  }
+
+  /**
+   * As {@link #check(TrialSpec)}, with the options the user set explicitly: a data size among
+   * them must fit its split even when it equals the default.
+   */
+  public static void check(TrialSpec spec, Set<String> given) {
     Backbone backbone = Backbones.get(spec.backbone());
     if (backbone instanceof TextBackbone text
         && spec.maxLen() > text.config().maxSequenceLength()) {
       throw new IllegalArgumentException("trial option 'max_len' = " + spec.maxLen()
-          + " is invalid: must be at most " + text.config().maxSequenceLength() + " (the maximum "
-          + "sequence length of backbone '" + spec.backbone() + "')");
+          + " is invalid: must be at most " + text.config().maxSequenceLength() + " (the "
+          + "maximum sequence length of backbone '" + spec.backbone() + "')");
     }
     Dataset<?> dataset = Datasets.get(spec.dataset());
     TrialResources.checkModalities(spec, backbone, dataset);
@@ -34,10 +47,7 @@ public final class TrialValidator {
       vision.input(spec.imageSize());
     }
     checkShapes(spec, backbone.architecture(), dataset.labelNames().size());
-    DatasetSplits<?> splits = dataset.splits();
-    limit("train_size", spec.trainSize(), splits.train().size(), "the training split");
-    limit("val_size", spec.valSize(), splits.validation().size(), "the validation split");
-    limit("test_size", spec.testSize(), splits.test().size(), "the test split");
+    DataSizes.check(spec, dataset.splits(), given);
   }
 
   /** The shape checks alone (no data needed), for a two-class head. */
@@ -52,12 +62,5 @@ public final class TrialValidator {
   public static void checkShapes(TrialSpec spec, Architecture architecture, int numClasses) {
     spec.newMethod();
     spec.methodSettings().checkShapes(architecture, numClasses);
-  }
-
-  private static void limit(String option, int value, int max, String what) {
-    if (value > max) {
-      throw new IllegalArgumentException("trial option '" + option + "' = " + value
-          + " is invalid: must be at most " + max + " (" + what + ")");
-    }
   }
 }

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slicelab.spark.grid.Grid;
 import org.slicelab.spark.report.ClaimSettings;
 import org.slicelab.spark.sequential.UntilConclusive;
 import org.slicelab.spark.sweep.SweepOptions;
@@ -54,10 +55,14 @@ public final class ConclusiveOptions {
     }
   }
 
-  /** Runs the loop and returns the JSON line's fields (command, grid, looks, sweeps, report). */
-  Map<String, Object> run(String command, SweepOptions options, PrintStream log) {
+  /**
+   * Runs the loop on the loaded {@code grid} and returns the JSON line's fields (command, grid,
+   * looks, sweeps, report).
+   */
+  Map<String, Object> run(String command, Grid grid, SweepOptions options, PrintStream log) {
     long start = System.nanoTime();
-    UntilConclusive.Outcome outcome = UntilConclusive.run(options, maxSeeds, looks, margin, log);
+    UntilConclusive.Outcome outcome = UntilConclusive.run(grid, options, maxSeeds, looks, margin,
+        log);
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("command", command);
     line.put("grid", outcome.report().grid());

@@ -5,9 +5,12 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slicelab.spark.grid.Grid;
+import org.slicelab.spark.grid.GridLoader;
 import org.slicelab.spark.report.ReportJob;
 import org.slicelab.spark.report.ReportOptions;
 import org.slicelab.spark.report.ReportSummary;
+import org.slicelab.spark.results.RunLock;
 import org.slicelab.spark.sweep.SweepJob;
 import org.slicelab.spark.sweep.SweepOptions;
 import org.slicelab.spark.sweep.SweepSummary;
@@ -22,7 +25,8 @@ import picocli.CommandLine.Option;
 @Command(name = "figure2", mixinStandardHelpOptions = true,
     description = {"Reproduce SliceFine's Figure 2 (+ SIFT): sweep the grid into --out, then "
         + "write the report (tables, claims, figures, REPORT.md) under OUT/report.",
-        "Resumable: a rerun skips trials already recorded and only rewrites the report. Prints "
+        "Resumable: a rerun skips trials already recorded and only rewrites the report. One run "
+            + "at a time owns --out (its lock file _owner.json): a second one is refused. Prints "
             + "one JSON line: {command, grid, out, sweep: {...}, report: {...}, seconds}."},
     exitCodeListHeading = "Exit status:%n", exitCodeList = {
         "0:every trial of the grid is ok and the report is written",
@@ -54,13 +58,22 @@ public final class Figure2Command implements Callable<Integer> {
     String outDir = out != null && !out.isBlank() ? out : defaultOut(gridFile);
     SweepOptions sweepOptions = run.toSweepOptions(gridFile, outDir, false);
     conclusive.validate();
+    Grid loaded = GridLoader.load(gridFile); // a bad grid is refused before anything is written
+    try (RunLock lock = run.lock(outDir)) {
+      return sweepAndReport(gridFile, loaded, outDir, sweepOptions, start);
+    }
+  }
+
+  /** The run itself, while this command owns {@code outDir}. */
+  private int sweepAndReport(Path gridFile, Grid loaded, String outDir,
+      SweepOptions sweepOptions, long start) {
     if (conclusive.enabled) {
-      Map<String, Object> line = conclusive.run("figure2", sweepOptions, System.err);
+      Map<String, Object> line = conclusive.run("figure2", loaded, sweepOptions, System.err);
       System.out.println(JsonLine.of(line));
       return SweepCommand.exitCode(Boolean.TRUE.equals(line.get("all_ok")));
     }
     // The sweep runs its own Spark context (and stops it); the report then opens a session.
-    SweepSummary sweep = SweepJob.run(sweepOptions, System.err);
+    SweepSummary sweep = SweepJob.run(loaded, sweepOptions, null, System.err);
     ReportSummary report;
     try (ReportJob.Session session = ReportJob.session(run.master)) {
       report = ReportJob.run(session.spark(), new ReportOptions(outDir, sweep.grid(), null),

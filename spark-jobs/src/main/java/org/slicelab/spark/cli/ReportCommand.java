@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import org.slicelab.spark.report.ReportJob;
 import org.slicelab.spark.report.ReportOptions;
 import org.slicelab.spark.report.ReportSummary;
+import org.slicelab.spark.results.RunLock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -47,11 +48,29 @@ public final class ReportCommand implements Callable<Integer> {
   public Integer call() {
     ReportOptions options = new ReportOptions(results, gridName, reportDir);
     options.resolvedReportDir();
+    noteRunningOwner(results);
     ReportSummary summary;
     try (ReportJob.Session session = ReportJob.session(master)) {
       summary = ReportJob.run(session.spark(), options, margin, System.err);
     }
     System.out.println(JsonLine.of(summary.toMap()));
     return 0;
+  }
+
+  /**
+   * The report reads without taking the directory (it reads committed batches only, each
+   * whole); while a run writes there, says so.
+   */
+  private static void noteRunningOwner(String results) {
+    String owner;
+    try {
+      owner = RunLock.liveOwner(results);
+    } catch (RuntimeException e) {
+      return; // the report itself names an unusable directory
+    }
+    if (owner != null) {
+      System.err.println("[report] " + results + " is being written by " + owner + "; this "
+          + "report covers the trials committed so far");
+    }
   }
 }

@@ -21,7 +21,10 @@ public final class SliceLab implements Runnable {
   public static final int EXIT_OK = 0;
   /** Exit status: the command failed while running (Spark stopped, I/O error, a bug). */
   public static final int EXIT_ERROR = 1;
-  /** Exit status: bad input (usage, option, grid or output directory), found before any work. */
+  /**
+   * Exit status: bad input (usage, option, grid or output directory, or a results directory that
+   * another live run owns), found before any work.
+   */
   public static final int EXIT_BAD_INPUT = 2;
   /**
    * Exit status of {@code sweep} and {@code figure2}: the sweep finished (and figure2 wrote its
@@ -33,8 +36,8 @@ public final class SliceLab implements Runnable {
   static final String HELP_EXIT_ERROR = "1:the run failed (Spark stopped, I/O error); rerun the "
       + "same command to resume";
   /** Help line of exit status 2. */
-  static final String HELP_EXIT_BAD_INPUT = "2:bad input (option, grid file, output directory);"
-      + " nothing was run";
+  static final String HELP_EXIT_BAD_INPUT = "2:bad input (option, grid file, output directory, "
+      + "or a results directory another run owns); nothing was run";
 
   @CommandLine.Spec
   private CommandLine.Model.CommandSpec spec;

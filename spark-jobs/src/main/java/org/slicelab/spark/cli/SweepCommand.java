@@ -4,7 +4,11 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slicelab.spark.grid.Grid;
+import org.slicelab.spark.grid.GridLoader;
+import org.slicelab.spark.results.RunLock;
 import org.slicelab.spark.sweep.SweepJob;
+import org.slicelab.spark.sweep.SweepOptions;
 import org.slicelab.spark.sweep.SweepSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,7 +21,8 @@ import picocli.CommandLine.Option;
 @Command(name = "sweep", mixinStandardHelpOptions = true,
     description = {"Run every trial of a grid file on Spark (one task per trial) and append the "
         + "results to Parquet tables under --out (trials, curves, panels).",
-        "A rerun skips trials already recorded (ok, or failed without --retry-failed). Prints "
+        "A rerun skips trials already recorded (ok, or failed without --retry-failed). One run "
+            + "at a time owns --out (its lock file _owner.json): a second one is refused. Prints "
             + "one JSON line: {total, skipped, ran, ok, failed, diverged, timeout, crashed, "
             + "all_ok, seconds, out, ...}."},
     exitCodeListHeading = "Exit status:%n", exitCodeList = {
@@ -46,14 +51,10 @@ public final class SweepCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     conclusive.validate();
-    if (conclusive.enabled && !dryRun) {
-      Map<String, Object> line = conclusive.run("sweep", run.toSweepOptions(grid, out, false),
-          System.err);
-      System.out.println(JsonLine.of(line));
-      return exitCode(Boolean.TRUE.equals(line.get("all_ok")));
-    }
-    SweepSummary summary = SweepJob.run(run.toSweepOptions(grid, out, dryRun), System.err);
+    SweepOptions options = run.toSweepOptions(grid, out, dryRun);
+    Grid loaded = GridLoader.load(grid); // a bad grid is refused before anything is written
     if (dryRun) {
+      SweepSummary summary = SweepJob.run(loaded, options, null, System.err);
       Map<String, Object> plan = new LinkedHashMap<>();
       plan.put("total", summary.total());
       plan.put("to_run", summary.total() - summary.skipped());
@@ -62,10 +63,18 @@ public final class SweepCommand implements Callable<Integer> {
       plan.put("grid", summary.grid());
       plan.put("out", summary.out());
       System.out.println(JsonLine.of(plan));
-    } else {
-      System.out.println(JsonLine.of(summary.toMap()));
+      return SliceLab.EXIT_OK;
     }
-    return dryRun ? SliceLab.EXIT_OK : exitCode(summary.allOk());
+    try (RunLock lock = run.lock(out)) {
+      if (conclusive.enabled) {
+        Map<String, Object> line = conclusive.run("sweep", loaded, options, System.err);
+        System.out.println(JsonLine.of(line));
+        return exitCode(Boolean.TRUE.equals(line.get("all_ok")));
+      }
+      SweepSummary summary = SweepJob.run(loaded, options, null, System.err);
+      System.out.println(JsonLine.of(summary.toMap()));
+      return exitCode(summary.allOk());
+    }
   }
 
   /** {@link SliceLab#EXIT_OK} when every trial is ok, else {@link SliceLab#EXIT_NOT_ALL_OK}. */

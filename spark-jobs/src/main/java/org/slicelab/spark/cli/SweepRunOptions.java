@@ -3,14 +3,21 @@ package org.slicelab.spark.cli;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slicelab.spark.results.RunLock;
 import org.slicelab.spark.sweep.SweepOptions;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The options that control how a sweep runs (master, time-out, retries, devices, threads, Spark
- * settings), shared as a picocli mixin by {@code sweep} and {@code figure2}.
+ * settings, taking over the results directory), shared as a picocli mixin by {@code sweep} and
+ * {@code figure2}.
  */
 public final class SweepRunOptions {
+  @Spec(Spec.Target.MIXEE)
+  private CommandSpec command;
+
   @Option(names = "--master", paramLabel = "URL",
       description = "Spark master (default: spark.master from spark-submit, else local[*])")
   String master;
@@ -35,6 +42,22 @@ public final class SweepRunOptions {
   @Option(names = "--conf", paramLabel = "KEY=VALUE",
       description = "extra Spark setting (repeatable), e.g. --conf spark.task.cpus=2")
   Map<String, String> conf = new LinkedHashMap<>();
+
+  @Option(names = "--take-over",
+      description = "take the results directory even if its lock file names a run that looks "
+          + "alive (for a run you know is gone, e.g. its machine died; a stale lock of a dead "
+          + "process on this host is taken over without it)")
+  boolean takeOver;
+
+  /**
+   * Takes ownership of the results directory {@code out} for this command (one run at a time);
+   * a directory owned by another live run is refused as bad input, before any work.
+   */
+  RunLock lock(String out) {
+    String line = "slicelab " + String.join(" ",
+        command.commandLine().getParseResult().originalArgs());
+    return RunLock.acquire(out, line, takeOver, System.err);
+  }
 
   /** The sweep's options for {@code grid} into {@code out}. */
   SweepOptions toSweepOptions(Path grid, String out, boolean dryRun) {

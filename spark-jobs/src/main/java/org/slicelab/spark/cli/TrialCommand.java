@@ -1,10 +1,14 @@
 package org.slicelab.spark.cli;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.slicelab.ablations.data.Datasets;
+import org.slicelab.ablations.trial.DataSizes;
+import org.slicelab.ablations.trial.Provenance;
 import org.slicelab.ablations.trial.TrialResult;
 import org.slicelab.ablations.trial.TrialRunner;
 import org.slicelab.ablations.trial.TrialSpec;
@@ -12,6 +16,7 @@ import org.slicelab.ablations.trial.TrialValidator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 
 /** {@code slicelab trial}: fine-tune and evaluate one configuration in this JVM. */
 @Command(name = "trial", mixinStandardHelpOptions = true,
@@ -26,18 +31,22 @@ public final class TrialCommand implements Callable<Integer> {
   private Path saveModel;
 
   @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu",
-      description = "cpu or gpu:N (default: ${DEFAULT-VALUE})")
+      description = "cpu, gpu (the first GPU) or gpu:N (default: ${DEFAULT-VALUE})")
   private String device;
 
   @Override
   public Integer call() {
-    TrialSpec spec = TrialOptions.parse(command.commandLine().getParseResult());
+    ParseResult parsed = command.commandLine().getParseResult();
+    TrialSpec spec = TrialOptions.parse(parsed);
+    Device onDevice = parseDevice(device);
     if (saveModel != null) {
       checkWritable(saveModel);
     }
-    TrialValidator.check(spec);
+    TrialValidator.check(spec, TrialOptions.given(parsed).keySet());
     System.err.println("[slicelab] trial " + spec.trialId().substring(0, 12) + ": " + spec);
-    TrialResult result = new TrialRunner().run(spec, parseDevice(device), saveModel);
+    DataSizes.of(spec, Datasets.get(spec.dataset()).splits()).capNotes(spec)
+        .forEach(note -> System.err.println("[slicelab] " + note));
+    TrialResult result = new TrialRunner().run(spec, onDevice, saveModel);
     if (result.error() != null) {
       System.err.println(result.error());
     }
@@ -45,15 +54,31 @@ public final class TrialCommand implements Callable<Integer> {
     return result.status() == org.slicelab.ablations.trial.TrialStatus.OK ? 0 : 1;
   }
 
+  /**
+   * The device of {@code --device}; a GPU must be one the PyTorch engine sees (checked here, so
+   * a machine without one gets one clear line before any work).
+   */
   static Device parseDevice(String value) {
     if (value.equals("cpu")) {
       return Device.cpu();
     }
-    if (value.matches("gpu:\\d+")) {
-      return Device.gpu(Integer.parseInt(value.substring(4)));
+    if (!value.matches("gpu(:\\d+)?")) {
+      throw new IllegalArgumentException("option '--device' = " + value
+          + " is invalid: must be cpu, gpu or gpu:N");
     }
-    throw new IllegalArgumentException("option '--device' = " + value
-        + " is invalid: must be cpu or gpu:N");
+    int index = value.equals("gpu") ? 0 : Integer.parseInt(value.substring(4));
+    int visible = Engine.getEngine("PyTorch").getGpuCount();
+    if (visible == 0) {
+      throw new IllegalArgumentException("option '--device' = " + value + ": the PyTorch "
+          + "engine sees no GPU on " + Provenance.host() + " (CPU-only natives, or no usable "
+          + "CUDA driver; build with the Maven profile -Pgpu for the CUDA natives); use "
+          + "--device cpu");
+    }
+    if (index >= visible) {
+      throw new IllegalArgumentException("option '--device' = " + value + " is invalid: "
+          + visible + " GPU(s) visible, gpu:0 to gpu:" + (visible - 1));
+    }
+    return Device.gpu(index);
   }
 
   private static void checkWritable(Path dir) {

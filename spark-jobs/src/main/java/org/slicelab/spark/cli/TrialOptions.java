@@ -39,17 +39,21 @@ public final class TrialOptions {
 
   /** The spec given by the options actually passed; everything else keeps its default. */
   public static TrialSpec parse(ParseResult parsed) {
+    TrialSpec.Builder builder = TrialSpec.builder();
+    given(parsed).forEach(builder::set);
+    return builder.build();
+  }
+
+  /** The trial options actually passed, by snake_case name, with their values. */
+  public static Map<String, Object> given(ParseResult parsed) {
     Map<String, Object> values = new LinkedHashMap<>();
     for (OptionSpec option : parsed.matchedOptions()) {
       String field = option.longestName().substring(2).replace('-', '_');
       if (TrialSpec.fieldNames().contains(field)) {
-        Object value = option.getValue();
-        values.put(field, value);
+        values.put(field, option.getValue());
       }
     }
-    TrialSpec.Builder builder = TrialSpec.builder();
-    values.forEach(builder::set);
-    return builder.build();
+    return values;
   }
 
   /** {@code --train-size} for {@code train_size}. */

@@ -218,10 +218,12 @@ public final class GridLoader {
     TrialSpec spec;
     try {
       spec = TrialSpec.fromMap(values);
-      String id = spec.trialId();
-      if (!checked.containsKey(id)) {
-        TrialValidator.check(spec);
-        checked.put(id, id);
+      // a size given in the grid must fit even at its default value: the same trial id
+      // is checked once per set of given options
+      String key = spec.trialId() + values.keySet().stream().sorted().toList();
+      if (!checked.containsKey(key)) {
+        TrialValidator.check(spec, values.keySet());
+        checked.put(key, key);
       }
       return spec;
     } catch (IllegalArgumentException e) {

@@ -123,9 +123,13 @@ public final class ResultSchema {
   /** When a panels row was recorded. */
   public static final String RECORDED_AT = "recorded_at";
 
-  /** Metrics stored as integer columns. */
+  /**
+   * Metrics stored as integer columns; {@code *_examples} are the examples a trial drew from
+   * each split (a default size is capped at its split, see {@code DataSizes}).
+   */
   public static final List<String> LONG_METRICS = List.of("trainable_params", "total_params",
-      "optimizer_state_bytes", "steps", "saved_bytes");
+      "optimizer_state_bytes", "steps", "saved_bytes", "train_examples", "val_examples",
+      "test_examples");
   /** Metrics stored as double columns. */
   public static final List<String> DOUBLE_METRICS = List.of("val_acc", "val_f1", "val_loss",
       "test_acc", "test_f1", "test_loss", "train_loss", "train_seconds", "eval_seconds",

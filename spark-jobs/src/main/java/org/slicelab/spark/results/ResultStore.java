@@ -113,6 +113,16 @@ public final class ResultStore {
     return root.toString();
   }
 
+  /** The qualified output directory as a Hadoop path. */
+  Path root() {
+    return root;
+  }
+
+  /** The Hadoop settings the directory is opened with. */
+  Configuration conf() {
+    return conf;
+  }
+
   /** The directory of one table. */
   public String tablePath(String table) {
     return new Path(root, table).toString();

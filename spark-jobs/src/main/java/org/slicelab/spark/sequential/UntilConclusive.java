@@ -14,7 +14,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.slicelab.ablations.trial.TrialSpec;
 import org.slicelab.spark.grid.Grid;
-import org.slicelab.spark.grid.GridLoader;
 import org.slicelab.spark.grid.Panel;
 import org.slicelab.spark.report.Claim;
 import org.slicelab.spark.report.ReportData;
@@ -59,14 +58,13 @@ public final class UntilConclusive {
   }
 
   /**
-   * Runs the loop.
+   * Runs the loop on {@code grid}, loaded from {@code options.grid()}.
    *
    * @throws IllegalArgumentException for bad options or a design that differs from the one
    *     recorded in {@code options.out()}
    */
-  public static Outcome run(SweepOptions options, int maxSeeds, int looks, double margin,
-      PrintStream log) {
-    Grid grid = GridLoader.load(options.grid());
+  public static Outcome run(Grid grid, SweepOptions options, int maxSeeds, int looks,
+      double margin, PrintStream log) {
     List<Long> baseSeeds = new ArrayList<>(new TreeSet<>(grid.trials().stream()
         .map(t -> t.spec().seed()).toList()));
     SequentialState wanted = design(grid, baseSeeds, maxSeeds, looks, margin);

@@ -17,10 +17,12 @@ import org.slicelab.spark.grid.GridLoader;
 import org.slicelab.spark.grid.PlannedTrial;
 import org.slicelab.spark.results.ResultSchema;
 import org.slicelab.spark.results.ResultStore;
+import org.slicelab.spark.results.RunLock;
 
 /**
- * Kill a sweep's driver JVM after its first trial is committed, rerun: every trial ends with
- * exactly one ok row, nothing committed before the kill is lost; a third run runs nothing.
+ * Kill a sweep's driver JVM after its first trial is committed, rerun: the killed driver's lock
+ * is taken over, every trial ends with exactly one ok row, nothing committed before the kill is
+ * lost; a third run runs nothing.
  */
 class ResumeTest {
   @TempDir
@@ -79,6 +81,9 @@ class ResumeTest {
     SweepTestSupport.CliRun rerun = SweepTestSupport.cli("sweep", "--grid", grid.toString(),
         "--out", out, "--master", "local[2]");
     assertEquals(0, rerun.exitCode(), rerun.stderr());
+    assertTrue(rerun.stderr().contains("[lock] taking over") && rerun.stderr().contains("pid "
+        + driver.pid()) && rerun.stderr().contains("no longer running"),
+        "the killed driver's lock is stale and taken over: " + rerun.stderr());
     Map<String, Object> s = rerun.json();
     assertEquals(6, s.get("total"));
     assertEquals(committed, s.get("skipped"));
@@ -99,5 +104,7 @@ class ResumeTest {
     assertEquals(6, third.json().get("skipped"));
     assertFalse(third.stderr().contains(" on local[2] (app "), "no Spark when nothing runs");
     assertEquals(after, store.statusesByTrial());
+    assertFalse(java.nio.file.Files.exists(dir.resolve("out").resolve(RunLock.FILE)),
+        "released at the end");
   }
 }
