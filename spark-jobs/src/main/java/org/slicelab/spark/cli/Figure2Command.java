@@ -54,6 +54,10 @@ public final class Figure2Command implements Callable<Integer> {
     String outDir = out != null && !out.isBlank() ? out : defaultOut(gridFile);
     SweepOptions sweepOptions = run.toSweepOptions(gridFile, outDir, false);
     conclusive.validate();
+    if (conclusive.enabled && conclusive.plan) {
+      System.out.println(JsonLine.of(conclusive.plan("figure2", sweepOptions, System.err)));
+      return SliceLab.EXIT_OK;
+    }
     if (conclusive.enabled) {
       Map<String, Object> line = conclusive.run("figure2", sweepOptions, System.err);
       System.out.println(JsonLine.of(line));

@@ -46,6 +46,11 @@ public final class SweepCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     conclusive.validate();
+    if (conclusive.enabled && conclusive.plan) {
+      System.out.println(JsonLine.of(conclusive.plan("sweep", run.toSweepOptions(grid, out,
+          true), System.err)));
+      return SliceLab.EXIT_OK;
+    }
     if (conclusive.enabled && !dryRun) {
       Map<String, Object> line = conclusive.run("sweep", run.toSweepOptions(grid, out, false),
           System.err);
