@@ -1,11 +1,18 @@
 package org.slicelab.spark.cli;
 
 import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slicelab.spark.grid.Grid;
 import org.slicelab.spark.report.ClaimSettings;
+import org.slicelab.spark.report.ReportJob;
+import org.slicelab.spark.sequential.DesignPlan;
 import org.slicelab.spark.sequential.UntilConclusive;
 import org.slicelab.spark.sweep.SweepOptions;
 import org.slicelab.spark.sweep.SweepSummary;
@@ -14,7 +21,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code --until-conclusive} and its design options, shared as a picocli mixin by
  * {@code figure2} and {@code sweep}: seeds are added look by look to the configurations of
- * undecided claims ({@link UntilConclusive}).
+ * undecided claims ({@link UntilConclusive}); {@code --plan} prints the design and its cost
+ * instead ({@link DesignPlan}).
  */
 public final class ConclusiveOptions {
   @Option(names = "--until-conclusive",
@@ -32,6 +40,13 @@ public final class ConclusiveOptions {
           + "each spends alpha / L (default: ${DEFAULT-VALUE})")
   int looks;
 
+  @Option(names = "--plan",
+      description = "with --until-conclusive: print the design (looks, seeds and alpha per "
+          + "look), the trials it runs (the grid alone and at most) and their CPU-hours on this "
+          + "machine (median trial_seconds per method of the results so far, else a built-in "
+          + "estimate), and exit without running anything")
+  boolean plan;
+
   @Option(names = "--margin", paramLabel = "POINTS", defaultValue = "1",
       description = "equivalence margin of Figure 2 (b)-(d) in accuracy points (default: "
           + "${DEFAULT-VALUE}, the paper's ±1%%; every claim is also judged at ±2)")
@@ -44,6 +59,10 @@ public final class ConclusiveOptions {
           + "points");
     }
     if (!enabled) {
+      if (plan) {
+        throw new IllegalArgumentException("option '--plan' needs --until-conclusive (it plans "
+            + "a sequential design)");
+      }
       return;
     }
     if (maxSeeds < 1 || maxSeeds > ClaimSettings.SEEDS_CAP) {
@@ -53,6 +72,47 @@ public final class ConclusiveOptions {
     if (looks < 1 || looks > 20) {
       throw new IllegalArgumentException("option '--looks' = " + looks + " must be in 1..20");
     }
+  }
+
+  /**
+   * The dry run of the design ({@link DesignPlan}); reads the results directory when it exists,
+   * runs and writes nothing.
+   */
+  Map<String, Object> plan(String command, SweepOptions options, PrintStream log) {
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("command", command);
+    int slots = slots(options.master());
+    if (hasResults(options.out())) {
+      try (ReportJob.Session session = ReportJob.session(options.master())) {
+        line.putAll(DesignPlan.compute(options, maxSeeds, looks, margin, session.spark(), slots,
+            log));
+      }
+    } else {
+      line.putAll(DesignPlan.compute(options, maxSeeds, looks, margin, null, slots, log));
+    }
+    return line;
+  }
+
+  /** Whether {@code out} may hold results (a local directory that exists, or any URI). */
+  private static boolean hasResults(String out) {
+    if (out.matches("[A-Za-z][A-Za-z0-9+.-]+:.*") && !out.startsWith("file:")) {
+      return true;
+    }
+    Path local = out.startsWith("file:") ? Path.of(URI.create(out)) : Path.of(out);
+    return Files.isDirectory(local);
+  }
+
+  /** Trials at once: N of local[N], the cores for local[*] or no master, 1 for local. */
+  static int slots(String master) {
+    if (master == null || master.isBlank() || master.equals("local[*]")) {
+      return Runtime.getRuntime().availableProcessors();
+    }
+    Matcher m = Pattern.compile("local\\[(\\d+)(,\\d+)?]")
+        .matcher(master);
+    if (m.matches()) {
+      return Integer.parseInt(m.group(1));
+    }
+    return master.equals("local") ? 1 : Runtime.getRuntime().availableProcessors();
   }
 
   /**

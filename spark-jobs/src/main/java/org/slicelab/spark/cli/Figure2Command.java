@@ -58,6 +58,10 @@ public final class Figure2Command implements Callable<Integer> {
     String outDir = out != null && !out.isBlank() ? out : defaultOut(gridFile);
     SweepOptions sweepOptions = run.toSweepOptions(gridFile, outDir, false);
     conclusive.validate();
+    if (conclusive.enabled && conclusive.plan) {
+      System.out.println(JsonLine.of(conclusive.plan("figure2", sweepOptions, System.err)));
+      return SliceLab.EXIT_OK;
+    }
     Grid loaded = GridLoader.load(gridFile); // a bad grid is refused before anything is written
     try (RunLock lock = run.lock(outDir)) {
       return sweepAndReport(gridFile, loaded, outDir, sweepOptions, start);

@@ -51,6 +51,11 @@ public final class SweepCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     conclusive.validate();
+    if (conclusive.enabled && conclusive.plan) {
+      System.out.println(JsonLine.of(conclusive.plan("sweep", run.toSweepOptions(grid, out,
+          true), System.err)));
+      return SliceLab.EXIT_OK;
+    }
     SweepOptions options = run.toSweepOptions(grid, out, dryRun);
     Grid loaded = GridLoader.load(grid); // a bad grid is refused before anything is written
     if (dryRun) {

@@ -4,13 +4,14 @@ import org.slicelab.spark.stats.LookPlan;
 
 /**
  * How the claims are judged: the equivalence margin, the look plan (error rate per look), which
- * look this is, and the assumptions used to plan seeds.
+ * look this is, the verdicts earlier looks reached, and the assumptions used to plan seeds.
  *
  * @param margin equivalence margin of Figure 2 (b)-(d), points (the paper's ±1 by default)
  * @param plan the sequential plan (a single look for a plain report)
  * @param look the current look, 1-based
+ * @param frozen verdicts reached at earlier looks, kept ({@link FrozenVerdicts#NONE} for none)
  */
-public record ClaimSettings(double margin, LookPlan plan, int look) {
+public record ClaimSettings(double margin, LookPlan plan, int look, FrozenVerdicts frozen) {
   /** The paper's equivalence margin ("within ±1%"), read as points. */
   public static final double DEFAULT_MARGIN = 1.0;
   /** The wider margin every equivalence claim is also judged at. */
@@ -34,9 +35,19 @@ public record ClaimSettings(double margin, LookPlan plan, int look) {
     }
   }
 
+  /** Settings without frozen verdicts. */
+  public ClaimSettings(double margin, LookPlan plan, int look) {
+    this(margin, plan, look, FrozenVerdicts.NONE);
+  }
+
   /** Defaults for a plain report: margin ±1 point, one look. */
   public static ClaimSettings defaults(int seeds) {
     return new ClaimSettings(DEFAULT_MARGIN, LookPlan.single(seeds), 1);
+  }
+
+  /** The variance of a paired difference over seeds assumed when one seed leaves it unknown. */
+  public static double assumedPerSeed() {
+    return ASSUMED_SEED_SD * ASSUMED_SEED_SD;
   }
 
   /** The error rate spent at this look. */

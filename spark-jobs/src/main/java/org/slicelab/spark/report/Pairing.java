@@ -9,34 +9,56 @@ import org.slicelab.spark.stats.PairedEstimate;
  *
  * <p>A seed pairs only when both trials used the same data seed and were scored on the same test
  * examples in the same order (equal test fingerprints); otherwise it is refused and named in
- * the notes. A seed where either run collapsed to one predicted class is left out of the
- * difference and counted as a collapse. When every paired seed has per-example predictions on
- * one common test set, the estimate is the crossed seeds x examples one; otherwise the per-seed
- * differences alone ({@link PairedEstimate#seedsOnly}).
+ * the notes. What happens to a seed where a run collapsed to one predicted class depends on the
+ * rule ({@link Collapses}); either way the collapsed seeds are listed by arm. When every seed in
+ * the estimate has per-example predictions on one common test set, the estimate is the crossed
+ * seeds x examples one; otherwise the per-seed differences alone
+ * ({@link PairedEstimate#seedsOnly}).
  */
 final class Pairing {
   private Pairing() {
+  }
+
+  /** How a rule takes seeds where a run collapsed. */
+  enum Collapses {
+    /** Every paired seed enters with its measured accuracy, collapsed or not. */
+    INCLUDED,
+    /**
+     * Seeds with a collapse in either arm are kept out of the estimate and listed by arm, for
+     * the rule to decide what they mean (see {@link ClaimRules}).
+     */
+    SET_ASIDE
   }
 
   /**
    * A paired comparison.
    *
    * @param label e.g. {@code 0.4 - 0}
-   * @param estimate the estimate, null when no seed pairs
-   * @param perSeed the per-seed differences (points) of the paired seeds
-   * @param seeds the paired seeds
-   * @param collapsed seeds left out because a run collapsed
+   * @param estimate the estimate on {@code seeds}, null when there are none
+   * @param perSeed the per-seed differences (points) of {@code seeds}
+   * @param seeds the seeds in the estimate
+   * @param collapsedA seeds where only {@code a} collapsed
+   * @param collapsedB seeds where only {@code b} collapsed
+   * @param collapsedBoth seeds where both collapsed
+   * @param collapses whether collapsed seeds are in the estimate
    * @param refused why seeds were refused (different data seed or test examples)
    * @param crossed whether the estimate includes the test examples' variance
    */
   record Paired(String label, PairedEstimate estimate, double[] perSeed, List<Long> seeds,
-      List<Long> collapsed, List<String> refused, boolean crossed) {
+      List<Long> collapsedA, List<Long> collapsedB, List<Long> collapsedBoth,
+      Collapses collapses, List<String> refused, boolean crossed) {
     int n() {
       return seeds.size();
     }
 
-    boolean hasInterval() {
-      return estimate != null && estimate.hasInterval();
+    /** Seeds where exactly one arm collapsed. */
+    int discordant() {
+      return collapsedA.size() + collapsedB.size();
+    }
+
+    /** Seeds where some arm collapsed. */
+    int anyCollapsed() {
+      return discordant() + collapsedBoth.size();
     }
   }
 
@@ -44,9 +66,11 @@ final class Pairing {
     return fingerprint.substring(0, Math.min(8, fingerprint.length()));
   }
 
-  static Paired of(String label, PanelPoint a, PanelPoint b) {
+  static Paired of(String label, PanelPoint a, PanelPoint b, Collapses collapses) {
     List<Long> seeds = new ArrayList<>();
-    List<Long> collapsed = new ArrayList<>();
+    List<Long> onlyA = new ArrayList<>();
+    List<Long> onlyB = new ArrayList<>();
+    List<Long> both = new ArrayList<>();
     List<String> refused = new ArrayList<>();
     List<Double> diffs = new ArrayList<>();
     List<boolean[]> rowsA = new ArrayList<>();
@@ -71,10 +95,18 @@ final class Pairing {
               + shortId(ta.testFingerprint()) + " vs " + shortId(tb.testFingerprint()) + ")");
           continue;
         }
-        if (ta.collapsed() || tb.collapsed()) {
-          collapsed.add(seed);
-          continue;
-        }
+      }
+      boolean ca = ta != null && ta.collapsed();
+      boolean cb = tb != null && tb.collapsed();
+      if (ca && cb) {
+        both.add(seed);
+      } else if (ca) {
+        onlyA.add(seed);
+      } else if (cb) {
+        onlyB.add(seed);
+      }
+      if ((ca || cb) && collapses == Collapses.SET_ASIDE) {
+        continue;
       }
       seeds.add(seed);
       diffs.add((a.testBySeed().get(seed) - accB) * 100);
@@ -91,7 +123,8 @@ final class Pairing {
     }
     double[] perSeed = diffs.stream().mapToDouble(Double::doubleValue).toArray();
     if (seeds.isEmpty()) {
-      return new Paired(label, null, perSeed, seeds, collapsed, refused, false);
+      return new Paired(label, null, perSeed, seeds, onlyA, onlyB, both, collapses, refused,
+          false);
     }
     crossed &= rowsA.size() == seeds.size() && rowsA.get(0).length >= 2;
     PairedEstimate estimate;
@@ -107,6 +140,7 @@ final class Pairing {
     } else {
       estimate = PairedEstimate.seedsOnly(perSeed);
     }
-    return new Paired(label, estimate, perSeed, seeds, collapsed, refused, crossed);
+    return new Paired(label, estimate, perSeed, seeds, onlyA, onlyB, both, collapses, refused,
+        crossed);
   }
 }

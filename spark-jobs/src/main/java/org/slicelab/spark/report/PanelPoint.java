@@ -1,11 +1,16 @@
 package org.slicelab.spark.report;
 
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * One point of a Figure 2 panel: every {@code ok} seed of one configuration, summarised.
+ * One point of a Figure 2 panel: every {@code ok} seed of one configuration, summarised. A run
+ * that collapsed to one predicted class is an outcome, not a number to average: it stays in the
+ * per-seed maps (the claims pair it by their own rules) but is left out of the point's summaries
+ * ({@link #test()}, {@link #val()}, {@link #n()}: panel tables and figures) and counted
+ * ({@link #collapsedSeeds()}).
  *
  * @param table report table ({@link Figure2Panels#RANK}, ...)
  * @param series the line or group the point belongs to (e.g. {@code row} / {@code column} in the
@@ -14,8 +19,8 @@ import java.util.TreeMap;
  * @param xLabel x as shown (e.g. {@code 16}, {@code 0.4}, {@code most}, {@code 1%})
  * @param xOrder sort position of the point within its series (0-based)
  * @param method the trial method
- * @param testBySeed test accuracy per seed
- * @param valBySeed validation accuracy per seed (seeds without one are absent)
+ * @param testBySeed test accuracy per ok seed, collapsed runs included
+ * @param valBySeed validation accuracy per ok seed (seeds without one are absent)
  * @param trainableParams mean trainable parameters over seeds (-1 when unknown)
  * @param trainSeconds mean training seconds (NaN when unknown)
  * @param trialIds the trials summarised
@@ -46,26 +51,42 @@ public record PanelPoint(String table, String series, double x, String xLabel, i
   /** Seeds whose run collapsed to one predicted class. */
   public List<Long> collapsedSeeds() {
     return trialsBySeed.entrySet().stream().filter(e -> e.getValue().collapsed())
-        .map(java.util.Map.Entry::getKey).toList();
+        .map(Map.Entry::getKey).toList();
   }
 
-  /** Number of seeds with a test accuracy. */
+  /** Number of seeds in the summaries: ok seeds with a test accuracy that did not collapse. */
   public int n() {
+    return meanSeeds().size();
+  }
+
+  /** Number of ok seeds with a test accuracy, collapsed runs included. */
+  public int okSeeds() {
     return testBySeed.size();
   }
 
-  /** Test accuracy summary (fractions in [0, 1]). */
+  /** Test accuracy summary over the runs that did not collapse (fractions in [0, 1]). */
   public Summary test() {
-    return Summary.of(testBySeed.values().stream().mapToDouble(Double::doubleValue).toArray());
+    return summary(testBySeed);
   }
 
-  /** Validation accuracy summary (fractions in [0, 1]). */
+  /** Validation accuracy summary over the runs that did not collapse (fractions in [0, 1]). */
   public Summary val() {
-    return Summary.of(valBySeed.values().stream().mapToDouble(Double::doubleValue).toArray());
+    return summary(valBySeed);
   }
 
-  /** The seeds, comma-separated. */
+  /** The seeds in the summaries, comma-separated. */
   public String seeds() {
-    return String.join(",", testBySeed.keySet().stream().map(String::valueOf).toList());
+    return String.join(",", meanSeeds().stream().map(String::valueOf).toList());
+  }
+
+  private List<Long> meanSeeds() {
+    List<Long> collapsed = collapsedSeeds();
+    return testBySeed.keySet().stream().filter(s -> !collapsed.contains(s)).toList();
+  }
+
+  private Summary summary(SortedMap<Long, Double> bySeed) {
+    List<Long> collapsed = collapsedSeeds();
+    return Summary.of(bySeed.entrySet().stream().filter(e -> !collapsed.contains(e.getKey()))
+        .mapToDouble(Map.Entry::getValue).toArray());
   }
 }

@@ -112,15 +112,16 @@ public final class ReportJob {
 
   /**
    * Runs the report with an equivalence margin (points). A results directory written by
-   * {@code --until-conclusive} is judged with its recorded design instead (margin, looks, and
-   * the seeds of its last completed look).
+   * {@code --until-conclusive} is judged with its recorded design instead: its margin, the
+   * error rate per look, the verdicts frozen so far, and the seeds of its last completed look
+   * (of look 1 before that one completes).
    */
   public static ReportSummary run(SparkSession spark, ReportOptions options, double margin,
       PrintStream log) {
     ReportData data = ReportData.load(spark, options.results(), options.gridName());
     SequentialState state = SequentialState.read(options.results());
-    if (state != null && state.grid().equals(data.grid()) && state.completedLooks() > 0) {
-      int look = state.completedLooks();
+    if (state != null && state.grid().equals(data.grid())) {
+      int look = Math.max(1, state.completedLooks());
       return run(spark, options, data, state.settings(look), state.seedsAt(look),
           state.describe(look), log);
     }
@@ -195,7 +196,7 @@ public final class ReportJob {
         log.printf("[report] %s%-24s %-15s (±2: %-15s) observed %s (point estimate %s)%s%n",
             several ? c.combination().label() + ": " : "", claim.id(), claim.verdict(),
             claim.verdictWide(), Double.isNaN(claim.observed()) ? "-"
-                : ClaimRules.pts(claim.observed()) + " pt", claim.atPointEstimate(),
+                : ClaimText.pts(claim.observed()) + " pt", claim.atPointEstimate(),
             claim.seedsNeeded() > 0 ? "; seeds needed " + ReportMarkdown.seedsNeeded(claim)
                 : "");
       }
@@ -227,8 +228,9 @@ public final class ReportJob {
     List<CombinationReport> out = new ArrayList<>();
     byPair.forEach((pair, trials) -> {
       Map<String, List<PanelPoint>> points = Figure2Panels.aggregate(trials);
-      out.add(new CombinationReport(pair, trials, points, ClaimRules.evaluate(points, settings),
-          several ? pair.slug() : ""));
+      List<Claim> claims = settings.frozen().apply(pair, ClaimRules.evaluate(points, settings),
+          settings);
+      out.add(new CombinationReport(pair, trials, points, claims, several ? pair.slug() : ""));
     });
     return out;
   }
@@ -239,7 +241,11 @@ public final class ReportJob {
         .parquet(dir.resolve(table).toUri().toString());
   }
 
-  /** Columns of the {@code figure2_*} tables (accuracies as fractions in [0, 1]). */
+  /**
+   * Columns of the {@code figure2_*} tables (accuracies as fractions in [0, 1]): {@code n},
+   * {@code seeds} and the summaries cover the runs that did not collapse; {@code collapsed_runs}
+   * counts the others.
+   */
   public static StructType pointSchema() {
     return new StructType(new StructField[] {
         field("grid", DataTypes.StringType),
@@ -251,6 +257,7 @@ public final class ReportJob {
         field("method", DataTypes.StringType),
         field("n", DataTypes.LongType),
         field("seeds", DataTypes.StringType),
+        field("collapsed_runs", DataTypes.LongType),
         field("test_acc_mean", DataTypes.DoubleType),
         field("test_acc_std", DataTypes.DoubleType),
         field("test_acc_ci_low", DataTypes.DoubleType),
@@ -322,7 +329,8 @@ public final class ReportJob {
     String note = t.n() >= 2 ? null : t.n() == 1 ? "n=1: CI undefined (std and CI are null)"
         : "no values";
     return RowFactory.create(grid, p.table(), p.series(), nullable(p.x()), p.xLabel(),
-        p.xOrder(), p.method(), (long) t.n(), p.seeds(), nullable(t.mean()), nullable(t.std()),
+        p.xOrder(), p.method(), (long) t.n(), p.seeds(), (long) p.collapsedSeeds().size(),
+        nullable(t.mean()), nullable(t.std()),
         nullable(t.ciLow()), nullable(t.ciHigh()), (long) v.n(), nullable(v.mean()),
         nullable(v.std()), nullable(v.ciLow()), nullable(v.ciHigh()), note,
         p.trainableParams() < 0 ? null : p.trainableParams(), nullable(p.trainSeconds()),

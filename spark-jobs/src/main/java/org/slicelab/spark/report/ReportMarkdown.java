@@ -104,21 +104,21 @@ final class ReportMarkdown {
   private static void claims(StringBuilder md, String level, List<Claim> claims,
       ClaimSettings settings) {
     md.append(level).append(" Claims\n\n");
-    md.append("Margin ±").append(ClaimRules.fmt(settings.margin())).append(" point (also judged ")
-        .append("at ±").append(ClaimRules.fmt(ClaimSettings.WIDE_MARGIN)).append("); error rate ")
-        .append(ClaimRules.fmt(settings.plan().alpha())).append(" per verdict, ")
+    md.append("Margin ±").append(ClaimText.fmt(settings.margin())).append(" point (also judged ")
+        .append("at ±").append(ClaimText.fmt(ClaimSettings.WIDE_MARGIN)).append("); error rate ")
+        .append(ClaimText.fmt(settings.plan().alpha())).append(" per verdict, ")
         .append(String.format(Locale.ROOT, "%.4g", settings.alpha())).append(" spent at this look (")
         .append(settings.look()).append(" of ").append(settings.plan().looks()).append(").\n\n");
     md.append("| claim | deciding statistic (points) | interval | rule | seeds | verdict ±")
-        .append(ClaimRules.fmt(settings.margin())).append(" | verdict ±")
-        .append(ClaimRules.fmt(ClaimSettings.WIDE_MARGIN))
+        .append(ClaimText.fmt(settings.margin())).append(" | verdict ±")
+        .append(ClaimText.fmt(ClaimSettings.WIDE_MARGIN))
         .append(" | seeds needed | point estimate | collapses |\n");
     md.append("| --- | ---: | --- | --- | ---: | --- | --- | ---: | --- | --- |\n");
     for (Claim c : claims) {
       md.append("| **").append(c.id()).append("**: ").append(cell(c.claim())).append(" | ")
-          .append(Double.isNaN(c.observed()) ? "-" : ClaimRules.pts(c.observed())).append(" | ")
-          .append(Double.isNaN(c.ciLow()) ? "-" : "[" + ClaimRules.pts(c.ciLow()) + ", "
-              + ClaimRules.pts(c.ciHigh()) + "] (" + ClaimRules.pctLevel(c.level()) + ")")
+          .append(Double.isNaN(c.observed()) ? "-" : ClaimText.pts(c.observed())).append(" | ")
+          .append(Double.isNaN(c.ciLow()) ? "-" : "[" + ClaimText.pts(c.ciLow()) + ", "
+              + ClaimText.pts(c.ciHigh()) + "] (" + ClaimText.pctLevel(c.level()) + ")")
           .append(" | ").append(cell(c.threshold())).append(" | ").append(c.n()).append(" | **")
           .append(c.verdict()).append("** | ").append(c.verdictWide()).append(" | ")
           .append(seedsNeeded(c)).append(" | ").append(c.atPointEstimate()).append(" | ")
@@ -136,7 +136,8 @@ final class ReportMarkdown {
     md.append(level).append(" Figure 2\n\n![Figure 2](").append(c.figurePath(Figures.COMBINED))
         .append(")\n\n");
     md.append("Error bars: 95% t-intervals over seeds (none with one seed). Dashed horizontal ")
-        .append("lines: head-only, full fine-tuning and LoRA test accuracy.\n\n");
+        .append("lines: head-only, full fine-tuning and LoRA test accuracy. Runs that collapsed ")
+        .append("to one class are left out of the means and counted (column `collapsed`).\n\n");
     for (Figure2Panels.Def def : Figure2Panels.DEFS) {
       List<PanelPoint> ps = c.points().getOrDefault(def.key(), List.of());
       md.append(level).append("# ").append(def.title()).append("\n\n");
@@ -147,13 +148,15 @@ final class ReportMarkdown {
             .isEmpty() ? "` is empty).\n\n" : "` has no rows for this pair).\n\n");
         continue;
       }
-      md.append("| series | x | n | test acc | 95% CI | val acc | 95% CI | trainable params |\n");
-      md.append("| --- | --- | ---: | ---: | --- | ---: | --- | ---: |\n");
+      md.append("| series | x | n | collapsed | test acc | 95% CI | val acc | 95% CI | "
+          + "trainable params |\n");
+      md.append("| --- | --- | ---: | ---: | ---: | --- | ---: | --- | ---: |\n");
       for (PanelPoint p : ps) {
         Summary t = p.test().scaled(100);
         Summary v = p.val().scaled(100);
         md.append("| ").append(p.series()).append(" | ").append(p.xLabel()).append(" | ")
-            .append(p.n()).append(" | ").append(num(t.mean())).append(" | ").append(ci(t))
+            .append(p.n()).append(" | ").append(p.collapsedSeeds().size()).append(" | ")
+            .append(num(t.mean())).append(" | ").append(ci(t))
             .append(" | ").append(num(v.mean())).append(" | ").append(ci(v)).append(" | ")
             .append(p.trainableParams() < 0 ? "-" : String.format(Locale.ROOT, "%,d",
                 p.trainableParams())).append(" |\n");
@@ -171,7 +174,7 @@ final class ReportMarkdown {
       ClaimSettings settings) {
     md.append("## Universality\n\n");
     md.append("Does each claim hold beyond one model and one data set? Verdict per (backbone, ")
-        .append("dataset) pair at ±").append(ClaimRules.fmt(settings.margin()))
+        .append("dataset) pair at ±").append(ClaimText.fmt(settings.margin()))
         .append(" point; an inconclusive cell shows what the point estimates alone suggest; `-`: ")
         .append("not judged on that pair (e.g. no such series). Parquet table `")
         .append(ReportJob.UNIVERSALITY).append("`.\n\n");
@@ -225,8 +228,9 @@ final class ReportMarkdown {
     md.append('\n');
   }
 
-  /** The claim rules in words (also in the README's claim-rules section). */
-  static final String RULES = "Rules (ours; the papers state no statistical protocol):\n\n"
+  /** The claim rules in words (docs/claims.md is the reference; the README links it). */
+  static final String RULES = "Rules (ours; the papers state no statistical protocol; reference: "
+      + "docs/claims.md):\n\n"
       + "- **Pairing.** Configurations are compared seed by seed: same seed (training "
       + "subsample, head initialisation, shuffling), same data seed, and the same test examples "
       + "in the same order (SHA-256 fingerprint of the ordered example ids). Trials scored on "
@@ -240,27 +244,38 @@ final class ReportMarkdown {
       + "(1 - 2 alpha) interval must lie inside ±margin (intersection-union: no correction). "
       + "`not reproduced` when some comparison's interval, Bonferroni-widened over the "
       + "comparisons, lies entirely outside. Margin ±1 point (the paper's), also shown at ±2.\n"
-      + "- **SIFT.** Non-inferiority to full fine-tuning within 2 points: `reproduced` when some "
-      + "small rate (<= 1%, as declared in the grid) has a one-sided lower bound above -2, "
-      + "Bonferroni over those rates; `not reproduced` when every rate's upper bound is below "
-      + "-2.\n"
-      + "- **2a rise.** Test accuracy at the peak rank (chosen on validation) minus at the "
-      + "smallest rank, one-sided: lower bound above 0 reproduces, upper bound below 0 refutes.\n"
-      + "- **2a decline.** Test accuracy at the peak rank minus at the largest rank, by the sign "
-      + "test over seeds (no normality needed); the statistic shown is the median with its "
-      + "order-statistic bounds.\n"
+      + "- **SIFT.** An existential claim (\"a small top-x% is competitive\"): `reproduced` "
+      + "when some rate <= 1% declared in the grid has a one-sided lower bound of SIFT - full "
+      + "above -2 points, Bonferroni over those rates; `not reproduced` when every such rate's "
+      + "upper bound is below -2.\n"
+      + "- **2a rise.** No peak chosen from the data: every larger rank against the smallest, "
+      + "one-sided, Bonferroni over the k - 1 ranks; `reproduced` when some rank's lower bound "
+      + "is above 0, `not reproduced` when every rank's upper bound is below 0.\n"
+      + "- **2a decline.** Every smaller rank against the largest by the sign test over seeds "
+      + "(no normality needed), Bonferroni over the k - 1 ranks; the statistic shown is the "
+      + "median with its order-statistic bounds.\n"
       + "- **Collapses.** A run predicting one class for >= 99% of the test set collapsed: it is "
-      + "counted per configuration (column `collapses`) and left out of every difference.\n"
+      + "counted per configuration (column `collapses`) and left out of panel means and figures. "
+      + "2a decline (fixed in advance): a seed where only the larger rank collapsed is a "
+      + "decline, only the smaller one counts against it, both is dropped. Equivalence: a seed "
+      + "where exactly one arm collapsed puts the comparison outside every margin (the claim "
+      + "cannot be reproduced; not refuted, since equal collapse rates give such seeds by "
+      + "chance), both collapsed is dropped and counted. Rise, SIFT and the protocol check take "
+      + "a collapsed run with its measured accuracy.\n"
       + "- **Shown statistic.** Always the one whose interval decided, with its sign (for "
       + "equivalence the comparison whose interval reaches furthest out). No largest |difference| "
       + "picked after the fact is shown as evidence.\n"
-      + "- **Looks.** With `--until-conclusive` the number of looks and the maximum seeds are "
-      + "fixed in advance and each look spends alpha / looks (Bonferroni), so a verdict at any "
-      + "look keeps its error rate. `seeds needed` is what an undecided claim would need if the "
-      + "observed means and variances held (with one seed, assuming a seed sd of "
-      + ClaimRules.fmt(ClaimSettings.ASSUMED_SEED_SD) + " points); `> "
+      + "- **Looks.** With `--until-conclusive` the grid (SHA-256 of its sorted trial ids), the "
+      + "number of looks and the maximum seeds are fixed in advance and each look spends "
+      + "alpha / looks (Bonferroni), so a verdict at any look keeps its error rate; a verdict "
+      + "once reached is kept at later looks (per margin). `seeds needed` is what an undecided "
+      + "claim would need if the observed means and variances held, at the same corrected "
+      + "levels and with Satterthwaite's degrees of freedom (with one seed, assuming a seed sd "
+      + "of " + ClaimText.fmt(ClaimSettings.ASSUMED_SEED_SD) + " points); for an existential "
+      + "claim (rise, decline, SIFT) the fastest comparison, since one suffices; `> "
       + ClaimSettings.SEEDS_CAP + "` means not within reach (for instance the test set's own "
-      + "noise alone is too large, or the point estimate is on the wrong side).\n"
+      + "noise alone is too large, the point estimate is on the wrong side, or an observed "
+      + "collapse in one arm rules `reproduced` out).\n"
       + "- **Point estimate.** What the means alone suggest; never a verdict.";
 
   /** The seeds-needed cell. */

@@ -5,34 +5,44 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.apache.commons.codec.digest.DigestUtils;
 import org.slicelab.ablations.cache.AtomicFiles;
 import org.slicelab.spark.report.ClaimSettings;
+import org.slicelab.spark.report.FrozenVerdicts;
 import org.slicelab.spark.stats.LookPlan;
 
 /**
  * The sequential design of a results directory, fixed at the first look and kept in
- * {@code OUT/}{@value #FILE}: the grid, the margin, the seeds per look, the order in which seeds
- * are added, and how many looks are done. A rerun continues from it (and refuses a different
- * design: changing the looks or the maximum after seeing data would void the error rates); the
- * report reads it to judge the claims at the last completed look.
+ * {@code OUT/}{@value #FILE}: the grid (its name and its trials, by the SHA-256 of the sorted
+ * trial ids), the margin, the seeds per look, the order in which seeds are added, how many looks
+ * are done and the verdicts reached so far. A rerun continues from it (and refuses a different
+ * design: changing the grid, the looks or the maximum after seeing data would void the error
+ * rates); the report reads it to judge the claims at the last completed look.
  *
  * @param grid grid name
+ * @param gridTrialIds the trial ids of the grid as written (before any look added seeds),
+ *     sorted; empty in a file written before SliceLab recorded them
  * @param margin equivalence margin (points)
  * @param alpha family-wise error rate per verdict
  * @param seedsAtLook seeds per configuration at each look
  * @param seedOrder seeds in the order they are added (the grid's first)
  * @param completedLooks looks done (0 before the first)
  * @param history one line per completed look
+ * @param frozen the verdicts reached so far, each kept from the look that reached it
  */
-public record SequentialState(String grid, double margin, double alpha, int[] seedsAtLook,
-    List<Long> seedOrder, int completedLooks, List<String> history) {
+public record SequentialState(String grid, List<String> gridTrialIds, double margin,
+    double alpha, int[] seedsAtLook, List<Long> seedOrder, int completedLooks,
+    List<String> history, FrozenVerdicts frozen) {
   /** File name under the results directory. */
   public static final String FILE = "sequential.json";
   private static final ObjectMapper JSON = new ObjectMapper()
@@ -40,9 +50,53 @@ public record SequentialState(String grid, double margin, double alpha, int[] se
 
   /** Copies. */
   public SequentialState {
+    gridTrialIds = gridTrialIds.stream().sorted().distinct().toList();
     seedsAtLook = seedsAtLook.clone();
     seedOrder = List.copyOf(seedOrder);
     history = List.copyOf(history);
+  }
+
+  /** SHA-256 (hex) of the sorted trial ids joined by newlines; "" when none are recorded. */
+  public static String hash(List<String> sortedIds) {
+    return sortedIds.isEmpty() ? "" : DigestUtils.sha256Hex(String.join("\n", sortedIds)
+        .getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The hash of the grid's trials ({@link #hash}). */
+  public String gridHash() {
+    return hash(gridTrialIds);
+  }
+
+  /**
+   * Checks that {@code wanted} (the design the current grid file gives) has the same trials as
+   * the recorded grid.
+   *
+   * @throws IllegalArgumentException naming both hashes and how many trials were added and
+   *     removed, when the grid changed
+   */
+  public void checkGrid(SequentialState wanted, String out, String gridFile) {
+    if (gridTrialIds.isEmpty() || gridTrialIds.equals(wanted.gridTrialIds)) {
+      return;
+    }
+    Set<String> before = new HashSet<>(gridTrialIds);
+    Set<String> now = new HashSet<>(wanted.gridTrialIds);
+    long added = now.stream().filter(id -> !before.contains(id)).count();
+    long removed = before.stream().filter(id -> !now.contains(id)).count();
+    throw new IllegalArgumentException("--out " + out + " holds a sequential run whose grid "
+        + grid + " had " + gridTrialIds.size() + " trials (sha256 of the sorted trial ids "
+        + gridHash() + "); the grid file " + gridFile + " now gives " + wanted.grid + " with "
+        + wanted.gridTrialIds.size() + " trials (" + wanted.gridHash() + "): " + added
+        + " added, " + removed + " removed. The design is fixed in advance: a grid edited "
+        + "between looks (ranks, rates, any spec value) changes what the looks test; restore the "
+        + "grid file or start the new design in a new --out");
+  }
+
+  /** This state with the grid's trials recorded (for a file written before they were). */
+  public SequentialState withGridTrials(List<String> ids, String note) {
+    List<String> h = new ArrayList<>(history);
+    h.add(note);
+    return new SequentialState(grid, ids, margin, alpha, seedsAtLook, seedOrder, completedLooks,
+        h, frozen);
   }
 
   /** The look plan. */
@@ -50,9 +104,9 @@ public record SequentialState(String grid, double margin, double alpha, int[] se
     return new LookPlan(seedsAtLook, alpha);
   }
 
-  /** The claim settings at look {@code look}. */
+  /** The claim settings at look {@code look}, with the verdicts frozen so far. */
   public ClaimSettings settings(int look) {
-    return new ClaimSettings(margin, plan(), look);
+    return new ClaimSettings(margin, plan(), look, frozen);
   }
 
   /** The seeds a configuration has at look {@code look} (1-based). */
@@ -60,12 +114,12 @@ public record SequentialState(String grid, double margin, double alpha, int[] se
     return seedOrder.subList(0, seedsAtLook[look - 1]);
   }
 
-  /** The state after one more look. */
-  public SequentialState withLookDone(String line) {
+  /** The state after one more look, with the verdicts it reached first frozen. */
+  public SequentialState withLookDone(String line, FrozenVerdicts verdicts) {
     List<String> h = new ArrayList<>(history);
     h.add(line);
-    return new SequentialState(grid, margin, alpha, seedsAtLook, seedOrder, completedLooks + 1,
-        h);
+    return new SequentialState(grid, gridTrialIds, margin, alpha, seedsAtLook, seedOrder,
+        completedLooks + 1, h, verdicts);
   }
 
   /** A paragraph on the design and the looks for REPORT.md, as of look {@code look}. */
@@ -78,10 +132,17 @@ public record SequentialState(String grid, double margin, double alpha, int[] se
         .append("the looks (Bonferroni: ").append(String.format(java.util.Locale.ROOT, "%.4g",
             alpha / seedsAtLook.length)).append(" per look). After each look only the ")
         .append("configurations of claims still undecided (at ±").append(margin)
-        .append(" or ±2) get more seeds. This report is look ").append(look).append(" (seeds ")
+        .append(" or ±2) get more seeds; a verdict once reached is kept (frozen) at later looks. ")
+        .append("Grid: ").append(gridTrialIds.size()).append(" trials, sha256 of the sorted ")
+        .append("trial ids ").append(gridHash().isEmpty() ? "not recorded" : gridHash())
+        .append(". This report is look ").append(look)
+        .append(look > completedLooks ? " (not complete yet)" : "").append(" (seeds ")
         .append(seedsAt(look)).append("). Looks so far:\n\n");
     for (String h : history) {
       s.append("- ").append(h).append('\n');
+    }
+    if (history.isEmpty()) {
+      s.append("- none\n");
     }
     return s.toString().strip();
   }
@@ -115,9 +176,18 @@ public record SequentialState(String grid, double margin, double alpha, int[] se
           .map(v -> ((Number) v).longValue()).toList();
       List<String> history = ((List<?>) m.get("history")).stream().map(String::valueOf)
           .toList();
-      return new SequentialState((String) m.get("grid"), ((Number) m.get("margin"))
-          .doubleValue(), ((Number) m.get("alpha")).doubleValue(), seeds, order,
-          ((Number) m.get("completed_looks")).intValue(), history);
+      List<String> ids = m.get("grid_trial_ids") == null ? List.of()
+          : ((List<?>) m.get("grid_trial_ids")).stream().map(String::valueOf).toList();
+      SequentialState state = new SequentialState((String) m.get("grid"), ids,
+          ((Number) m.get("margin")).doubleValue(), ((Number) m.get("alpha")).doubleValue(),
+          seeds, order, ((Number) m.get("completed_looks")).intValue(), history,
+          FrozenVerdicts.fromJson((Map<?, ?>) m.get("frozen_verdicts")));
+      Object stored = m.get("grid_trial_ids_sha256");
+      if (stored != null && !stored.equals(state.gridHash())) {
+        throw new IllegalStateException("grid_trial_ids_sha256 " + stored + " does not match "
+            + "the stored grid_trial_ids (" + state.gridHash() + "): the file was edited");
+      }
+      return state;
     } catch (IOException | RuntimeException e) {
       throw new IllegalStateException("cannot read the sequential design " + file + ": " + e
           + " (delete it only together with the results it belongs to)", e);
@@ -133,6 +203,8 @@ public record SequentialState(String grid, double margin, double alpha, int[] se
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("grid", grid);
+    m.put("grid_trials", gridTrialIds.size());
+    m.put("grid_trial_ids_sha256", gridHash());
     m.put("margin", margin);
     m.put("alpha", alpha);
     m.put("alpha_per_look", alpha / seedsAtLook.length);
@@ -140,6 +212,8 @@ public record SequentialState(String grid, double margin, double alpha, int[] se
     m.put("seed_order", seedOrder);
     m.put("completed_looks", completedLooks);
     m.put("history", history);
+    m.put("frozen_verdicts", frozen.toJson());
+    m.put("grid_trial_ids", gridTrialIds);
     try {
       Files.createDirectories(file.getParent());
       Path tmp = Files.createTempFile(file.getParent(), ".sequential", ".tmp");

@@ -14,8 +14,11 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.slicelab.ablations.trial.TrialSpec;
 import org.slicelab.spark.grid.Grid;
+import org.slicelab.spark.grid.GridLoader;
 import org.slicelab.spark.grid.Panel;
 import org.slicelab.spark.report.Claim;
+import org.slicelab.spark.report.ClaimSettings;
+import org.slicelab.spark.report.FrozenVerdicts;
 import org.slicelab.spark.report.ReportData;
 import org.slicelab.spark.report.ReportJob;
 import org.slicelab.spark.report.ReportOptions;
@@ -31,16 +34,17 @@ import org.slicelab.spark.sweep.SweepSummary;
  *
  * <ol>
  *   <li>The design is fixed before the first look ({@link SequentialState}, written to the
- *       results directory): looks evenly spaced from the grid's seeds to {@code maxSeeds}, each
- *       spending alpha / looks. A rerun with the same options continues; other options are
- *       refused.
+ *       results directory): the grid's trials (hashed), looks evenly spaced from the grid's
+ *       seeds to {@code maxSeeds}, each spending alpha / looks. A rerun with the same options
+ *       and grid continues; other options, or a grid whose trials changed, are refused.
  *   <li>Look l: the grid's trials plus, for every configuration still needed, the seeds up to
  *       the l-th count (new trials of the same panels, so resume and the report treat them as
  *       grid trials); the sweep runs what is missing as new jobs of the running application.
  *   <li>The report judges the claims on exactly the first n_l seeds (so a replayed look sees
  *       what it saw the first time), writes REPORT.md, and the claims still open (undecided at
- *       ±margin or at ±2) name the configurations the next look extends. Decided claims stop;
- *       so does the whole loop when none is open.
+ *       ±margin or at ±2) name the configurations the next look extends. Decided claims stop
+ *       and keep their verdict (per margin) at later looks; the whole loop stops when none is
+ *       open.
  * </ol>
  */
 public final class UntilConclusive {
@@ -65,22 +69,22 @@ public final class UntilConclusive {
    */
   public static Outcome run(Grid grid, SweepOptions options, int maxSeeds, int looks,
       double margin, PrintStream log) {
-    List<Long> baseSeeds = new ArrayList<>(new TreeSet<>(grid.trials().stream()
-        .map(t -> t.spec().seed()).toList()));
-    SequentialState wanted = design(grid, baseSeeds, maxSeeds, looks, margin);
-    SequentialState state = SequentialState.read(options.out());
-    if (state == null) {
-      state = wanted;
+    Prepared prepared = prepare(grid, options, maxSeeds, looks, margin);
+    List<Long> baseSeeds = prepared.baseSeeds();
+    SequentialState state = prepared.state();
+    if (!prepared.recorded()) {
       state.write(options.out());
-    } else if (!state.sameDesign(wanted)) {
-      throw new IllegalArgumentException("--out " + options.out() + " already holds a "
-          + "sequential run of grid " + state.grid() + " with " + state.plan() + ", margin "
-          + state.margin() + "; this call asks for " + wanted.plan() + ", margin " + margin
-          + ". The design is fixed in advance: rerun with the same --max-seeds/--looks/--margin "
-          + "to continue, or use a new --out");
+    } else if (state.gridTrialIds().isEmpty()) {
+      state = state.withGridTrials(prepared.wanted().gridTrialIds(), "grid trials recorded at "
+          + "a resume after look " + state.completedLooks() + " (sha256 "
+          + prepared.wanted().gridHash() + "): the design file predates the check, so edits "
+          + "before this resume cannot be ruled out");
+      state.write(options.out());
+      log.println("[conclusive] WARNING: " + state.history().get(state.history().size() - 1));
     }
     log.println("[conclusive] " + state.plan() + "; seed order " + state.seedOrder()
-        + "; looks done " + state.completedLooks());
+        + "; looks done " + state.completedLooks() + "; grid " + state.gridTrialIds().size()
+        + " trials, sha256 " + state.gridHash());
 
     SparkConf conf = SweepJob.sparkConf(options, grid);
     conf.setIfMissing("spark.sql.shuffle.partitions", "4");
@@ -106,8 +110,10 @@ public final class UntilConclusive {
         List<Claim> open = report.claims().stream()
             .filter(c -> c.paperClaim() && c.open()).toList();
         if (look > state.completedLooks()) {
+          ClaimSettings settings = state.settings(look);
           state = state.withLookDone("look " + look + ": " + state.seedsAt(look).size()
-              + " seeds; " + summary(report.claims()));
+              + " seeds; " + summary(report.claims()), settings.frozen().with(
+                  report.combinations(), settings));
           state.write(options.out());
         }
         log.println("[conclusive] look " + look + ": " + summary(report.claims()));
@@ -131,6 +137,51 @@ public final class UntilConclusive {
     }
   }
 
+  /**
+   * A design resolved before any work.
+   *
+   * @param grid the grid as written
+   * @param baseSeeds the seeds its trials use
+   * @param wanted the design the options ask for
+   * @param state the design to run: the recorded one when there is one, else {@code wanted}
+   * @param recorded whether {@code state} was read from the results directory
+   */
+  public record Prepared(Grid grid, List<Long> baseSeeds, SequentialState wanted,
+      SequentialState state, boolean recorded) {
+  }
+
+  /**
+   * Loads the grid and the recorded design, if any, and checks that they match the options;
+   * writes nothing.
+   *
+   * @throws IllegalArgumentException for bad options, a changed grid, or a design that differs
+   *     from the one recorded in {@code options.out()}
+   */
+  public static Prepared prepare(SweepOptions options, int maxSeeds, int looks, double margin) {
+    return prepare(GridLoader.load(options.grid()), options, maxSeeds, looks, margin);
+  }
+
+  /** As {@link #prepare(SweepOptions, int, int, double)}, for a grid already loaded. */
+  public static Prepared prepare(Grid grid, SweepOptions options, int maxSeeds, int looks,
+      double margin) {
+    List<Long> baseSeeds = new ArrayList<>(new TreeSet<>(grid.trials().stream()
+        .map(t -> t.spec().seed()).toList()));
+    SequentialState wanted = design(grid, baseSeeds, maxSeeds, looks, margin);
+    SequentialState state = SequentialState.read(options.out());
+    if (state == null) {
+      return new Prepared(grid, baseSeeds, wanted, wanted, false);
+    }
+    state.checkGrid(wanted, options.out(), options.grid().toString());
+    if (!state.sameDesign(wanted)) {
+      throw new IllegalArgumentException("--out " + options.out() + " already holds a "
+          + "sequential run of grid " + state.grid() + " with " + state.plan() + ", margin "
+          + state.margin() + "; this call asks for " + wanted.plan() + ", margin " + margin
+          + ". The design is fixed in advance: rerun with the same --max-seeds/--looks/--margin "
+          + "to continue, or use a new --out");
+    }
+    return new Prepared(grid, baseSeeds, wanted, state, true);
+  }
+
   /** The design for a grid whose trials use {@code baseSeeds}. */
   static SequentialState design(Grid grid, List<Long> baseSeeds, int maxSeeds, int looks,
       double margin) {
@@ -144,8 +195,9 @@ public final class UntilConclusive {
     while (order.size() < maxSeeds) {
       order.add(next++);
     }
-    return new SequentialState(grid.name(), margin, plan.alpha(), plan.seedsAtLook(), order, 0,
-        List.of());
+    return new SequentialState(grid.name(), grid.trials().stream().map(t -> t.trialId())
+        .toList(), margin, plan.alpha(), plan.seedsAtLook(), order, 0, List.of(),
+        FrozenVerdicts.NONE);
   }
 
   /**

@@ -3,8 +3,8 @@ package org.slicelab.spark.stats;
 import java.util.List;
 
 /**
- * The decision rules of the report, on paired estimates in points. {@code alpha} is the error
- * rate spent at this look (the family-wise rate divided by the number of looks, see
+ * The decision rules of the report, on paired estimates in points (or on sign tests over seeds).
+ * {@code alpha} is the error rate spent at this look (the family-wise rate divided by the number of looks, see
  * {@link LookPlan}). Every rule controls the probability of a wrong "reproduced" and of a wrong
  * "not reproduced" at {@code alpha} each.
  */
@@ -59,70 +59,58 @@ public final class ClaimTests {
   }
 
   /**
-   * Non-inferiority of at least one of k arms ({@code arm - reference > -margin}), the arms
-   * declared in advance: {@code reproduced} when some arm's lower bound at {@code 1 - alpha / k}
-   * is above {@code -margin} (Bonferroni); {@code not reproduced} when every arm's upper bound at
-   * {@code 1 - alpha} is below it (intersection-union). Decisive: the arm with the highest lower
-   * bound (or, when not reproduced, the highest upper bound).
+   * An existential one-sided claim over k comparisons declared in advance, "some comparison's
+   * statistic is above {@code threshold}" (some larger rank beats the smallest; some small SIFT
+   * rate is non-inferior, threshold {@code -margin}): {@code reproduced} when some comparison's
+   * lower bound at {@code 1 - alpha / k} is above the threshold (Bonferroni over the k);
+   * {@code not reproduced} when every comparison's upper bound at {@code 1 - alpha} is below it
+   * (intersection-union: the negation needs all of them). A comparison without bounds can
+   * neither reproduce nor refute. Decisive: of the comparisons whose corrected lower bound
+   * clears the threshold (of all, when none does) the one with the smallest p-value (ties: the
+   * highest estimate); when not reproduced, the one with the highest upper bound.
    */
-  public static Decision nonInferiority(List<PairedEstimate> arms, double margin, double alpha) {
-    int k = arms.size();
-    if (k == 0 || arms.stream().anyMatch(p -> !p.hasInterval())) {
-      return none(arms, alpha);
+  public static Decision anyAbove(List<? extends Bounded> comparisons, double threshold,
+      double alpha) {
+    int k = comparisons.size();
+    if (k == 0) {
+      return new Decision(Verdict.INCONCLUSIVE, -1, Double.NaN, Double.NaN, 1 - 2 * alpha);
     }
-    int best = 0;
+    double corrected = alpha / k;
+    boolean someClears = comparisons.stream().anyMatch(c -> c.lower(corrected) > threshold);
+    int best = -1;
     int bestUpper = 0;
     boolean allBelow = true;
     for (int i = 0; i < k; i++) {
-      if (arms.get(i).lower(alpha / k) > arms.get(best).lower(alpha / k)) {
-        best = i;
+      Bounded c = comparisons.get(i);
+      if (!someClears || c.lower(corrected) > threshold) {
+        Bounded b = best < 0 ? null : comparisons.get(best);
+        if (b == null || c.pAbove(threshold) < b.pAbove(threshold)
+            || c.pAbove(threshold) == b.pAbove(threshold) && c.estimate() > b.estimate()) {
+          best = i;
+        }
       }
-      if (arms.get(i).upper(alpha) > arms.get(bestUpper).upper(alpha)) {
+      double hi = orPlus(c.upper(alpha));
+      if (hi > orPlus(comparisons.get(bestUpper).upper(alpha))) {
         bestUpper = i;
       }
-      allBelow &= arms.get(i).upper(alpha) < -margin;
+      allBelow &= hi < threshold;
     }
-    PairedEstimate b = arms.get(best);
-    if (b.lower(alpha / k) > -margin) {
-      return new Decision(Verdict.REPRODUCED, best, b.lower(alpha / k), b.upper(alpha / k),
-          1 - 2 * alpha / k);
+    Bounded b = comparisons.get(best);
+    if (someClears) {
+      return new Decision(Verdict.REPRODUCED, best, b.lower(corrected), b.upper(corrected),
+          1 - 2 * corrected);
     }
     if (allBelow) {
-      PairedEstimate u = arms.get(bestUpper);
+      Bounded u = comparisons.get(bestUpper);
       return new Decision(Verdict.NOT_REPRODUCED, bestUpper, u.lower(alpha), u.upper(alpha),
           1 - 2 * alpha);
     }
-    return new Decision(Verdict.INCONCLUSIVE, best, b.lower(alpha / k), b.upper(alpha / k),
-        1 - 2 * alpha / k);
+    return new Decision(Verdict.INCONCLUSIVE, best, b.lower(corrected), b.upper(corrected),
+        1 - 2 * corrected);
   }
 
-  /**
-   * A one-sided claim "difference > threshold": {@code reproduced} when the lower bound at
-   * {@code 1 - alpha} is above it, {@code not reproduced} when the upper bound is below it (one
-   * threshold for both).
-   */
-  public static Decision above(PairedEstimate d, double threshold, double alpha) {
-    if (!d.hasInterval()) {
-      return none(List.of(d), alpha);
-    }
-    double lo = d.lower(alpha);
-    double hi = d.upper(alpha);
-    Verdict v = lo > threshold ? Verdict.REPRODUCED
-        : hi < threshold ? Verdict.NOT_REPRODUCED : Verdict.INCONCLUSIVE;
-    return new Decision(v, 0, lo, hi, 1 - 2 * alpha);
-  }
-
-  /**
-   * A one-sided claim "median over seeds > 0" by the sign test: {@code reproduced} when the
-   * order-statistic lower bound at {@code 1 - alpha} is above 0, {@code not reproduced} when the
-   * upper bound is below 0.
-   */
-  public static Decision signAbove(SignTest t, double alpha) {
-    double lo = t.lower(alpha);
-    double hi = t.upper(alpha);
-    Verdict v = lo > 0 ? Verdict.REPRODUCED : hi < 0 ? Verdict.NOT_REPRODUCED
-        : Verdict.INCONCLUSIVE;
-    return new Decision(v, t.n() == 0 ? -1 : 0, lo, hi, 1 - 2 * alpha);
+  private static double orPlus(double v) {
+    return Double.isNaN(v) ? Double.POSITIVE_INFINITY : v;
   }
 
   private static Decision none(List<PairedEstimate> pairs, double alpha) {

@@ -21,7 +21,9 @@ import org.apache.commons.math3.distribution.TDistribution;
  * interval, see {@link #seedsOnly}).
  *
  * <p>For planning, the variance with {@code n'} seeds is {@code perSeed / n' + floor}: the seed
- * part shrinks with seeds, the example part ({@code floor}) only with more test examples.
+ * part shrinks with seeds, the example part ({@code floor}) only with more test examples; its
+ * degrees of freedom are Satterthwaite's at {@code n'} seeds ({@link #dfAt}), the same formula
+ * that gives {@code df} at the observed {@code n}.
  *
  * @param n seeds
  * @param examples examples per seed (0 when only per-seed values were used)
@@ -30,9 +32,11 @@ import org.apache.commons.math3.distribution.TDistribution;
  * @param df degrees of freedom of the t reference distribution (NaN when undefined)
  * @param perSeed the variance part that divides by the number of seeds
  * @param floor the part that does not shrink with seeds (test examples)
+ * @param residual the residual (seed x example interaction) mean square of the crossed design,
+ *     NaN when unknown (seeds only, or one seed); used for the degrees of freedom of a plan
  */
 public record PairedEstimate(int n, int examples, double mean, double variance, double df,
-    double perSeed, double floor) {
+    double perSeed, double floor, double residual) implements Bounded {
 
   /** The estimate from a seeds x examples matrix of differences (points); needs >= 1 seed. */
   public static PairedEstimate crossed(double[][] d) {
@@ -79,7 +83,8 @@ public record PairedEstimate(int n, int examples, double mean, double variance, 
     if (n == 1) {
       // the example part is estimable (it includes the interaction); the seed part is not
       double floor = msExample / m;
-      return new PairedEstimate(1, m, grand, Double.NaN, Double.NaN, Double.NaN, floor);
+      return new PairedEstimate(1, m, grand, Double.NaN, Double.NaN, Double.NaN, floor,
+          Double.NaN);
     }
     double ssTotal = sumSq - n * (double) m * grand * grand;
     double ssResidual = Math.max(0, ssTotal - ssSeed - ssExample);
@@ -88,16 +93,28 @@ public record PairedEstimate(int n, int examples, double mean, double variance, 
     double nm = n * (double) m;
     double exampleExcess = Math.max(0, msExample - msResidual);
     double variance = (msSeed + exampleExcess) / nm;
-    double df;
-    if (exampleExcess > 0) {
-      double num = (msSeed + msExample - msResidual) * (msSeed + msExample - msResidual);
-      double den = msSeed * msSeed / (n - 1) + msExample * msExample / (m - 1)
-          + msResidual * msResidual / ((n - 1) * (double) (m - 1));
-      df = den == 0 ? n - 1 : Math.max(1, num / den);
-    } else {
-      df = n - 1;
+    double floor = exampleExcess / nm;
+    return new PairedEstimate(n, m, grand, variance, satterthwaite(msSeed, floor, msResidual, n,
+        m), msSeed / m, floor, msResidual);
+  }
+
+  /**
+   * Satterthwaite's degrees of freedom of {@code (MS_seed + MS_example - MS_residual) / (k m)}
+   * with {@code k} seeds, where the example mean square is projected from the observed example
+   * part ({@code E[MS_example] = k m floor + MS_residual}). At the observed number of seeds it is
+   * the usual formula; {@code k - 1} when there is no example part.
+   */
+  private static double satterthwaite(double msSeed, double floor, double msResidual, int k,
+      int m) {
+    if (!(floor > 0)) {
+      return k - 1;
     }
-    return new PairedEstimate(n, m, grand, variance, df, msSeed / m, exampleExcess / nm);
+    double r = Double.isNaN(msResidual) ? 0 : msResidual;
+    double msExample = k * (double) m * floor + r;
+    double num = (msSeed + msExample - r) * (msSeed + msExample - r);
+    double den = msSeed * msSeed / (k - 1) + msExample * msExample / (m - 1)
+        + r * r / ((k - 1) * (double) (m - 1));
+    return den == 0 ? k - 1 : Math.max(1, num / den);
   }
 
   /** The estimate from one difference per seed (points): Student-t with n - 1 df. */
@@ -112,19 +129,25 @@ public record PairedEstimate(int n, int examples, double mean, double variance, 
     }
     mean /= n;
     if (n == 1) {
-      return new PairedEstimate(1, 0, mean, Double.NaN, Double.NaN, Double.NaN, 0);
+      return new PairedEstimate(1, 0, mean, Double.NaN, Double.NaN, Double.NaN, 0, Double.NaN);
     }
     double ss = 0;
     for (double v : perSeedDifferences) {
       ss += (v - mean) * (v - mean);
     }
     double s2 = ss / (n - 1);
-    return new PairedEstimate(n, 0, mean, s2 / n, n - 1, s2, 0);
+    return new PairedEstimate(n, 0, mean, s2 / n, n - 1, s2, 0, Double.NaN);
   }
 
   /** Whether bounds exist (at least 2 seeds). */
   public boolean hasInterval() {
     return n >= 2 && !Double.isNaN(variance);
+  }
+
+  /** The mean difference. */
+  @Override
+  public double estimate() {
+    return mean;
   }
 
   /** Standard error of the mean (NaN without an interval). */
@@ -133,13 +156,24 @@ public record PairedEstimate(int n, int examples, double mean, double variance, 
   }
 
   /** One-sided lower confidence bound at level {@code 1 - alpha}. */
+  @Override
   public double lower(double alpha) {
     return hasInterval() ? mean - t(1 - alpha, df) * se() : Double.NaN;
   }
 
   /** One-sided upper confidence bound at level {@code 1 - alpha}. */
+  @Override
   public double upper(double alpha) {
     return hasInterval() ? mean + t(1 - alpha, df) * se() : Double.NaN;
+  }
+
+  /** One-sided p-value of "mean difference &lt;= threshold" (1 without an interval). */
+  @Override
+  public double pAbove(double threshold) {
+    if (!hasInterval()) {
+      return 1;
+    }
+    return 1 - new TDistribution(null, df).cumulativeProbability((mean - threshold) / se());
   }
 
   /**
@@ -157,13 +191,43 @@ public record PairedEstimate(int n, int examples, double mean, double variance, 
     if (!(gap > 0) || Double.isNaN(a)) {
       return cap + 1;
     }
-    for (int k = 2; k <= cap; k++) {
-      double v = a / k + floor;
-      if (t(1 - alpha, k - 1) * Math.sqrt(v) < gap) {
-        return k;
+    if (!clears(cap, a, gap, alpha)) {
+      return cap + 1;
+    }
+    // the half-width shrinks with seeds (smaller variance, more df): bisect for the first k
+    int lo = 1;
+    int hi = cap;
+    while (hi - lo > 1) {
+      int mid = (lo + hi) >>> 1;
+      if (clears(mid, a, gap, alpha)) {
+        hi = mid;
+      } else {
+        lo = mid;
       }
     }
-    return cap + 1;
+    return hi;
+  }
+
+  /** Whether the one-sided half-width at {@code k >= 2} seeds is below {@code gap}. */
+  private boolean clears(int k, double seedPart, double gap, double alpha) {
+    return k >= 2 && t(1 - alpha, dfAt(k, seedPart)) * Math.sqrt(seedPart / k + floor) < gap;
+  }
+
+  /**
+   * Degrees of freedom the interval would have with {@code k >= 2} seeds if the variance parts
+   * stayed as observed (Satterthwaite, as for {@code df}): {@code k - 1} without an example part,
+   * more when the test examples' part, estimated from many examples, carries weight.
+   */
+  public double dfAt(int k) {
+    return dfAt(k, perSeed);
+  }
+
+  private double dfAt(int k, double seedPart) {
+    if (k < 2) {
+      throw new IllegalArgumentException("degrees of freedom need at least 2 seeds, got " + k);
+    }
+    return examples < 2 ? k - 1 : satterthwaite(seedPart * examples, floor, residual, k,
+        examples);
   }
 
   /** The {@code p} quantile of Student's t with {@code df} degrees of freedom. */

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.slicelab.spark.stats.LookPlan;
+import org.slicelab.spark.stats.PairedEstimate;
 
 /**
  * Verdicts on crafted panel points: reproduced, not reproduced and inconclusive cases, the sign
@@ -168,87 +169,66 @@ class ClaimRulesTest {
     assertTrue(wanda.detail().contains("all 6 pairs"), wanda.detail());
   }
 
-  @Test
-  void rankRiseIsOneSidedAndDeclineIsASignTestOverSeeds() {
-    // validation peaks at rank 4; test: rank 4 is 3 points above rank 1 and 2 above rank 16
-    double[] six = {0.001, -0.001, 0.0, 0.002, -0.002, 0.001};
-    double[] six2 = {0.0, 0.001, -0.001, -0.001, 0.0, 0.002};
-    List<Claim> claims = ClaimRules.evaluate(tables(
-        point("rank", "slicefine", 1, "1", 0, "slicefine", seeds(0, six), seeds(0, six)),
-        point("rank", "slicefine", 4, "4", 1, "slicefine", seeds(0.03, six2),
-            seeds(0.05, six)),
-        point("rank", "slicefine", 16, "16", 2, "slicefine", seeds(0.01, six),
-            seeds(0.02, six))));
-    Claim rise = claim(claims, "fig2a_rise");
-    Claim decline = claim(claims, "fig2a_decline");
-    assertEquals(Claim.REPRODUCED, rise.verdict(), rise.detail());
-    assertEquals(3.0, rise.observed(), 0.05);
-    assertTrue(rise.detail().contains("r*=4"), rise.detail());
-    // six seeds all declining: sign test p = 1/64 < 0.05
-    assertEquals(Claim.REPRODUCED, decline.verdict(), decline.detail());
-    assertTrue(decline.detail().contains("6 of 6 seeds decline"), decline.detail());
-    assertTrue(decline.statistic().startsWith("median"), decline.statistic());
-
-    // the same with three seeds: p = 1/8, not enough whatever the size; 5 seeds would do
-    List<Claim> three = ClaimRules.evaluate(tables(
-        point("rank", "slicefine", 1, "1", 0, "slicefine", seeds(0, TIGHT), seeds(0, TIGHT)),
-        point("rank", "slicefine", 4, "4", 1, "slicefine", seeds(0.03, TIGHT2),
-            seeds(0.05, TIGHT)),
-        point("rank", "slicefine", 16, "16", 2, "slicefine", seeds(0.01, TIGHT),
-            seeds(0.02, TIGHT))));
-    Claim d3 = claim(three, "fig2a_decline");
-    assertEquals(Claim.INCONCLUSIVE, d3.verdict(), d3.detail());
-    assertEquals(5, d3.seedsNeeded());
-  }
-
-  @Test
-  void riseAndDeclineUseOneThresholdBothWays() {
-    // test accuracy falls 2 points from rank 1 to rank 8 for every seed; validation peaks at 8
-    List<Claim> claims = ClaimRules.evaluate(tables(
-        point("rank", "slicefine", 1, "1", 0, "slicefine", seeds(0, TIGHT), seeds(0, TIGHT)),
-        point("rank", "slicefine", 8, "8", 1, "slicefine", seeds(-0.02, TIGHT2),
-            seeds(0.05, TIGHT))));
-    Claim rise = claim(claims, "fig2a_rise");
-    assertEquals(Claim.NOT_REPRODUCED, rise.verdict(), "upper bound below 0: " + rise.detail());
-    Claim decline = claim(claims, "fig2a_decline");
-    assertEquals(Claim.INCONCLUSIVE, decline.verdict(), decline.detail());
-    assertEquals(0.0, decline.observed(), 1e-9, "the peak is the largest rank");
-    assertTrue(decline.detail().contains("no rank past it"), decline.detail());
-  }
-
-  @Test
-  void collapsedRunsAreCountedNotAveraged() {
-    int m = 300;
-    // rank 64, seed 2 predicts one class for every example: a collapse
-    PanelPoint r1 = scored("rank", "1", 0, "slicefine", m, "fp", 240, 243, 239, 241, 242, 240);
-    PanelPoint r8 = scored("rank", "8", 1, "slicefine", m, "fp", 280, 282, 279, 281, 283, 280);
-    PanelPoint r64 = scored("rank", "64", 2, "slicefine", m, "fp", 270, 272, 269, 271, 273, 270);
-    TrialPoint normal = r64.trialsBySeed().get(2L);
-    int[] labels = new int[m];
-    int[] allHam = new int[m];
-    for (int i = 0; i < m; i++) {
-      labels[i] = i % 3 == 0 ? 1 : 0;
+  /**
+   * A copy of a {@link #scored} point where the runs of {@code seeds} predicted the majority
+   * class for every example (a collapse), with their real accuracy.
+   */
+  static PanelPoint collapse(PanelPoint p, double x, long... seeds) {
+    TreeMap<Long, TrialPoint> trials = new TreeMap<>(p.trialsBySeed());
+    TreeMap<Long, Double> test = new TreeMap<>(p.testBySeed());
+    for (long seed : seeds) {
+      TrialPoint t = trials.get(seed);
+      int m = t.outcomes().correct().length;
+      int[] labels = new int[m];
+      for (int i = 0; i < m; i++) {
+        labels[i] = i % 3 == 0 ? 1 : 0;
+      }
+      ExampleOutcomes collapsed = ExampleOutcomes.of(t.testFingerprint(), labels, new int[m]);
+      assertTrue(collapsed.collapsed());
+      trials.put(seed, new TrialPoint(t.table(), t.panel(), t.trialId(), seed, Map.of(),
+          collapsed.accuracy(), collapsed.accuracy(), 100, 1.0, 0, t.testFingerprint(),
+          collapsed));
+      test.put(seed, collapsed.accuracy());
     }
-    ExampleOutcomes collapsed = ExampleOutcomes.of("fp", labels, allHam);
-    assertTrue(collapsed.collapsed());
-    TreeMap<Long, TrialPoint> trials = new TreeMap<>(r64.trialsBySeed());
-    trials.put(2L, new TrialPoint("rank", "rank", normal.trialId(), 2, Map.of(),
-        collapsed.accuracy(), 0.1, 100, 1.0, 0, "fp", collapsed));
-    TreeMap<Long, Double> test = new TreeMap<>(r64.testBySeed());
-    test.put(2L, collapsed.accuracy());
-    PanelPoint r64c = new PanelPoint("rank", "slicefine", 64, "64", 2, "slicefine", test, test,
-        100, 1.0, r64.trialIds(), trials);
-    Claim decline = claim(ClaimRules.evaluate(tables(
-        withX(r1, 1), withX(r8, 8), r64c)), "fig2a_decline");
-    assertEquals("64: 1/6 seeds [2]", decline.collapses());
-    assertEquals(5, decline.n(), "the collapsed seed is left out");
-    assertEquals(Claim.REPRODUCED, decline.verdict(), decline.detail());
-    assertTrue(decline.detail().contains("collapsed"), decline.detail());
+    return new PanelPoint(p.table(), p.series(), x, p.xLabel(), p.xOrder(), p.method(), test,
+        test, 100, 1.0, p.trialIds(), trials);
   }
 
-  private static PanelPoint withX(PanelPoint p, double x) {
-    return new PanelPoint(p.table(), p.series(), x, p.xLabel(), p.xOrder(), p.method(),
-        p.testBySeed(), p.valBySeed(), 100, 1.0, p.trialIds(), p.trialsBySeed());
+  @Test
+  void collapsedRunsAreLeftOutOfThePointsMeansAndCounted() {
+    PanelPoint r64 = collapse(scored("rank", "64", 2, "slicefine", 300, "fp", 270, 272, 269,
+        271, 273, 270), 64, 2L);
+    assertEquals(List.of(2L), r64.collapsedSeeds());
+    assertEquals(5, r64.n(), "the collapsed seed is not a data point of the panel");
+    assertEquals("1,3,4,5,6", r64.seeds());
+    assertEquals((270 + 269 + 271 + 273 + 270) / 5.0 / 300, r64.test().mean(), 1e-12);
+    assertEquals(5, r64.val().n());
+  }
+
+  @Test
+  void aCollapseInOneArmKeepsEquivalenceFromBeingReproduced() {
+    int m = 400;
+    PanelPoint good = scored("lth", "good", 0, "slicefine", m, "fp", 360, 362, 358, 361);
+    PanelPoint bad = scored("lth", "bad", 1, "slicefine", m, "fp", 360, 362, 358, 361);
+    assertEquals(Claim.REPRODUCED, claim(ClaimRules.evaluate(tables(good, bad)), "fig2d")
+        .verdict(), "identical arms are equivalent");
+    // seed 2 of the bad tickets collapsed: outside every margin, so never reproduced; more
+    // seeds cannot undo it; but not refuted (equal collapse rates give such seeds by chance)
+    Claim one = claim(ClaimRules.evaluate(tables(good, collapse(bad, Double.NaN, 2L))),
+        "fig2d");
+    assertEquals(Claim.INCONCLUSIVE, one.verdict(), one.detail());
+    assertEquals(Claim.INCONCLUSIVE, one.verdictWide(), one.detail());
+    assertEquals(Claim.FAILS, one.atPointEstimate());
+    assertEquals(ClaimSettings.SEEDS_CAP + 1, one.seedsNeeded());
+    assertEquals("bad: 1/4 seeds [2]", one.collapses());
+    assertTrue(one.detail().contains("seeds [2] collapsed in one arm only"), one.detail());
+    // both arms collapsed at seed 2: the seed is dropped and counted, the rest decides
+    Claim both = claim(ClaimRules.evaluate(tables(collapse(good, Double.NaN, 2L),
+        collapse(bad, Double.NaN, 2L))), "fig2d");
+    assertEquals(Claim.REPRODUCED, both.verdict(), both.detail());
+    assertEquals(3, both.n());
+    assertTrue(both.detail().contains("seeds [2] collapsed in both arms: dropped"),
+        both.detail());
   }
 
   @Test
@@ -296,6 +276,43 @@ class ClaimRulesTest {
         point("sift", "sift", 0.05, "5%", 1, "sift", seeds(0, TIGHT), seeds(0, TIGHT))));
     assertEquals(Claim.NOT_REPRODUCED, claim(bad, "sift").verdict(), claim(bad, "sift").detail());
     assertEquals(Claim.NOT_REPRODUCED, claim(bad, "protocol_head_full_gap").verdict());
+  }
+
+  /** Test accuracies (fractions) of seeds 1..n: {@code base[s]} plus {@code points[s] / 100}. */
+  private static TreeMap<Long, Double> plus(TreeMap<Long, Double> base, double... points) {
+    TreeMap<Long, Double> m = new TreeMap<>();
+    for (int i = 0; i < points.length; i++) {
+      m.put(i + 1L, base.get(i + 1L) + points[i] / 100);
+    }
+    return m;
+  }
+
+  @Test
+  void siftSeedsNeededFollowTheExistentialClaim() {
+    TreeMap<Long, Double> fullAcc = new TreeMap<>(Map.of(1L, 0.90, 2L, 0.86, 3L, 0.88,
+        4L, 0.90));
+    PanelPoint full = cat("reference", "full", 1, "full", fullAcc);
+    double[] below = {-2.2, -3.8, -2.6, -3.4};
+    double[] nearer = {-1.6, -3.2, -2.0, -2.8};
+    // both rates below -2: refuting the claim needs every rate refuted, so the slowest counts
+    Claim bothBelow = claim(ClaimRules.evaluate(tables(full,
+        point("sift", "sift", 0.005, "0.5%", 0, "sift", plus(fullAcc, below), fullAcc),
+        point("sift", "sift", 0.01, "1%", 1, "sift", plus(fullAcc, nearer), fullAcc))), "sift");
+    assertEquals(Claim.INCONCLUSIVE, bothBelow.verdict(), bothBelow.detail());
+    int slowest = PairedEstimate.seedsOnly(nearer).seedsNeeded(-2, false, 0.05, 200,
+        Double.NaN);
+    assertTrue(slowest > 4 && slowest > PairedEstimate.seedsOnly(below).seedsNeeded(-2, false,
+        0.05, 200, Double.NaN), "the 1% rate is the slow one: " + slowest);
+    assertEquals(slowest, bothBelow.seedsNeeded(), bothBelow.detail());
+    // one rate above -2: only reproducing is in reach, by that rate at the corrected level
+    double[] above = {-0.2, -1.8, -0.6, -1.4};
+    double[] far = {-5.9, -6.1, -6.0, -6.0};
+    Claim mixed = claim(ClaimRules.evaluate(tables(full,
+        point("sift", "sift", 0.005, "0.5%", 0, "sift", plus(fullAcc, far), fullAcc),
+        point("sift", "sift", 0.01, "1%", 1, "sift", plus(fullAcc, above), fullAcc))), "sift");
+    assertEquals(Claim.INCONCLUSIVE, mixed.verdict(), mixed.detail());
+    assertEquals(PairedEstimate.seedsOnly(above).seedsNeeded(-2, true, 0.05 / 2, 200,
+        Double.NaN), mixed.seedsNeeded(), mixed.detail());
   }
 
   @Test

@@ -13,20 +13,20 @@ import org.slicelab.spark.results.TrialAttempt;
 import org.slicelab.spark.results.TrialRows;
 
 /** Writes hand-made result tables (no training) in the sweep's format, for report tests. */
-final class CraftedResults {
+public final class CraftedResults {
   private final ResultStore store;
   private final RunInfo run;
   private final List<Map<String, Object>> panels = new ArrayList<>();
   private long clock = System.currentTimeMillis() - 3_600_000;
 
-  CraftedResults(Path dir, String grid) {
+  public CraftedResults(Path dir, String grid) {
     this.store = ResultStore.open(dir.toString());
     store.prepare();
     this.run = new RunInfo("s-test", grid, grid + ".conf", "unknown", null, "local[1]", "app");
   }
 
   /** A spec from key/value pairs (tiny data sizes; values as in grid files). */
-  static TrialSpec spec(Object... kv) {
+  public static TrialSpec spec(Object... kv) {
     TrialSpec.Builder b = TrialSpec.builder().trainSize(16).valSize(16).testSize(32).maxLen(32);
     for (int i = 0; i < kv.length; i += 2) {
       b.set((String) kv[i], kv[i + 1]);
@@ -41,7 +41,7 @@ final class CraftedResults {
   }
 
   /** Records an ok attempt with the given accuracies, and the panel membership. */
-  CraftedResults ok(String panel, TrialSpec spec, double test, double val) {
+  public CraftedResults ok(String panel, TrialSpec spec, double test, double val) {
     member(panel, spec);
     return attempt(panel, spec, "ok", null, test, val);
   }
@@ -68,7 +68,7 @@ final class CraftedResults {
   }
 
   /** Commits the panel memberships recorded so far. */
-  void commitPanels() {
+  public void commitPanels() {
     store.appendPanels(new ArrayList<>(panels));
     panels.clear();
   }

@@ -67,6 +67,7 @@ class UntilConclusiveTest {
     assertEquals(Map.of("head", 1, "slicefine", 6), seedsPerMethod);
     String state = Files.readString(dir.resolve("out/sequential.json"));
     assertTrue(state.contains("look 2"), state);
+    assertTrue(state.contains("\"grid_trial_ids_sha256\""), state);
     assertTrue(Files.readString(dir.resolve("out/report/REPORT.md")).contains("This report is look 2"),
         "the report states the looks");
 
@@ -82,5 +83,22 @@ class UntilConclusiveTest {
     for (Map<String, Object> sweep : list(again.json(), "sweeps")) {
       assertEquals(0, sweep.get("ran"), "a rerun with the same design runs nothing: " + sweep);
     }
+
+    // the grid edited between looks (one more Wanda category): refused before any work
+    String text = Files.readString(grid);
+    Files.writeString(grid, text.replace("\"wanda:random\"]", "\"wanda:random\", "
+        + "\"wanda:least\"]"));
+    CliRun edited = SweepTestSupport.cli("figure2", "--grid", grid.toString(), "--out", out,
+        "--master", "local[1]", "--until-conclusive", "--max-seeds", "3", "--looks", "2");
+    Files.writeString(grid, text);
+    assertEquals(2, edited.exitCode(), edited.stdout());
+    String error = (String) edited.json().get("error");
+    assertTrue(error.contains("had 3 trials") && error.contains("now gives conclusive with 4 "
+        + "trials") && error.contains("1 added, 0 removed"), error);
+    assertTrue(error.matches("(?s).*sha256 of the sorted trial ids [0-9a-f]{64}.*\\([0-9a-f]{64}"
+        + "\\).*"), error);
+    long least = SweepTestSupport.withSpark(spark -> ResultTables.trials(spark, out)
+        .filter("spec_json like '%wanda:least%'").count());
+    assertEquals(0, least, "nothing ran");
   }
 }
