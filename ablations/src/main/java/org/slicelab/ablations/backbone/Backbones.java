@@ -113,6 +113,19 @@ public final class Backbones {
     });
   }
 
+  /**
+   * The text backbone for an option value; throws naming the option when it is another kind
+   * (for text-only paths such as tokenization).
+   */
+  public static TextBackbone text(String value) {
+    Backbone backbone = get(value);
+    if (backbone instanceof TextBackbone text) {
+      return text;
+    }
+    throw new IllegalArgumentException("trial option 'backbone' = '" + value + "' is a "
+        + backbone.modality().label() + " backbone; a text backbone is needed here");
+  }
+
   private static Path location(String value) {
     if (value.startsWith("file:")) {
       return Path.of(URI.create(value));

@@ -10,7 +10,7 @@ import java.util.Map;
  * its {@code tokenizer.json} at the jar root, extracted once by {@link PretrainedFiles}; the
  * weights are recovered with {@link OnnxWeightReader} and checked against the declared shape.
  */
-final class BuiltInBackbone implements Backbone {
+final class BuiltInBackbone implements TextBackbone {
   private final String name;
   private final String onnxResource;
   private final String tokenizerResource;

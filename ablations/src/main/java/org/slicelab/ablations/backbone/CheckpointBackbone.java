@@ -25,7 +25,7 @@ import org.slicelab.ablations.cache.Checksums;
  * put a fresh head on the mean-pooled output). F16 and BF16 weights are widened to float32.
  * The config and the tokenizer are checked on construction, the weights on first use.
  */
-final class CheckpointBackbone implements Backbone {
+final class CheckpointBackbone implements TextBackbone {
   static final String CONFIG = "config.json";
   static final String WEIGHTS = "model.safetensors";
   static final String INDEX = "model.safetensors.index.json";

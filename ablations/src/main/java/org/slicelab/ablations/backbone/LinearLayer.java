@@ -4,16 +4,20 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.core.Linear;
 import java.util.ArrayList;
 import java.util.List;
+import org.slicelab.ablations.model.LayerAdapter;
+import org.slicelab.ablations.model.WeightLayer;
+import org.slicelab.ablations.model.SliceAxis;
 
 /**
  * One Linear layer {@code y = x W^T + b} with W of shape [d_out, d_in], named as in Hugging Face
- * (e.g. {@code encoder.layer.0.attention.self.query}), with optional {@link LinearAdapter}s.
+ * (e.g. {@code encoder.layer.0.attention.self.query}), with optional {@link LayerAdapter}s.
+ * Units lie on the last axis of its activations.
  */
-public final class LinearLayer {
+public final class LinearLayer implements WeightLayer {
   private final String name;
   private final NDArray weight;
   private final NDArray bias;
-  private final List<LinearAdapter> adapters = new ArrayList<>();
+  private final List<LayerAdapter> adapters = new ArrayList<>();
 
   /** A layer over existing weight [d_out, d_in] and bias [d_out] arrays (not copied). */
   public LinearLayer(String name, NDArray weight, NDArray bias) {
@@ -22,17 +26,17 @@ public final class LinearLayer {
     this.bias = bias;
   }
 
-  /** Hugging Face module name, without {@code .weight}. */
+  @Override
   public String name() {
     return name;
   }
 
-  /** The weight [d_out, d_in]. */
+  @Override
   public NDArray weight() {
     return weight;
   }
 
-  /** The bias [d_out]. */
+  @Override
   public NDArray bias() {
     return bias;
   }
@@ -47,49 +51,64 @@ public final class LinearLayer {
     return (int) weight.getShape().get(1);
   }
 
-  /** Adds an adapter applied after the frozen product. */
-  public void addAdapter(LinearAdapter adapter) {
+  @Override
+  public int units(SliceAxis axis) {
+    return axis == SliceAxis.ROW ? outFeatures() : inFeatures();
+  }
+
+  @Override
+  public int taps() {
+    return 1;
+  }
+
+  @Override
+  public int activationUnitAxis() {
+    return -1;
+  }
+
+  @Override
+  public NDArray product(NDArray x, NDArray weightPart) {
+    return Linear.linear(x, weightPart).singletonOrThrow();
+  }
+
+  @Override
+  public NDArray mixUnits(NDArray activations, NDArray m) {
+    return activations.matMul(m);
+  }
+
+  @Override
+  public NDArray inputUnitSquares(NDArray x, NDArray mask) {
+    NDArray masked = mask == null ? x : x.mul(mask);
+    NDArray flat = masked.reshape(-1, x.getShape().get(x.getShape().dimension() - 1));
+    return flat.square().sum(new int[] {0});
+  }
+
+  @Override
+  public void addAdapter(LayerAdapter adapter) {
     adapters.add(adapter);
   }
 
-  /** Adapters currently attached. */
-  public List<LinearAdapter> adapters() {
+  @Override
+  public List<LayerAdapter> adapters() {
     return List.copyOf(adapters);
   }
 
-  /** Merges every adapter into W and removes them: the layer becomes a plain Linear again. */
-  public void mergeAdapters() {
-    for (LinearAdapter adapter : adapters) {
-      adapter.mergeInto(this);
-    }
-    adapters.clear();
-  }
-
-  /** Removes adapters without merging. */
+  @Override
   public void clearAdapters() {
     adapters.clear();
   }
 
-  /** {@code x W^T + b}, then every adapter. */
+  @Override
   public NDArray forward(NDArray x) {
     NDArray y = Linear.linear(x, weight, bias).singletonOrThrow();
-    for (LinearAdapter adapter : adapters) {
+    for (LayerAdapter adapter : adapters) {
       y = adapter.apply(x, y);
     }
     return y;
   }
 
-  /**
-   * The one rule for a rank r against a layer: r rows, columns or factor rows must fit the
-   * {@code dimension} they cut (SliceFine: the sliced axis; LoRA: the smaller of d_out and d_in).
-   * Throws an {@link IllegalArgumentException} naming the trial option {@code rank} otherwise.
-   *
-   * @param where the layer (and axis) for the message, e.g. {@code "classifier (rows)"}
-   */
+  /** Same as {@link WeightLayer#checkRank}. */
   public static void checkRank(int rank, int dimension, String where) {
-    if (rank > dimension) {
-      throw new IllegalArgumentException("trial option 'rank' = " + rank
-          + " is invalid: must be at most the layer dimension " + dimension + " of " + where);
-    }
+    WeightLayer.checkRank(rank, dimension, where);
   }
 }

@@ -1,20 +1,22 @@
 package org.slicelab.ablations.backbone;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.slicelab.ablations.model.Classifier;
 
 /**
  * A sequence classifier: {@link BertEncoder}, mean pooling over real tokens, and a Linear head
- * named {@code classifier} (as in Hugging Face's {@code BertForSequenceClassification}).
+ * named {@code classifier} (as in Hugging Face's {@code BertForSequenceClassification}). Its
+ * inputs are token ids, attention mask and token types; its weight layers the encoder's Linears.
  */
-public final class TextClassifier {
-  /** Name of the head layer. */
-  public static final String HEAD = "classifier";
+public final class TextClassifier implements Classifier {
 
   private final BertEncoder encoder;
   private final LinearLayer head;
@@ -47,8 +49,14 @@ public final class TextClassifier {
   }
 
   /** The classification head. */
+  @Override
   public LinearLayer head() {
     return head;
+  }
+
+  @Override
+  public List<LinearLayer> weightLayers() {
+    return encoder.linearLayers();
   }
 
   /** Encoder Linear layers followed by the head. */
@@ -59,6 +67,7 @@ public final class TextClassifier {
   }
 
   /** Every parameter by Hugging Face name, the head's last. */
+  @Override
   public Map<String, NDArray> parameters() {
     Map<String, NDArray> all = new LinkedHashMap<>(encoder.parameters());
     all.put(HEAD + ".weight", head.weight());
@@ -66,9 +75,16 @@ public final class TextClassifier {
     return all;
   }
 
-  /** Total number of parameters (adapters excluded). */
-  public long parameterCount() {
-    return parameters().values().stream().mapToLong(a -> a.getShape().size()).sum();
+  /** Class logits for token ids, attention mask and token types (as {@code EncodedDataset} uploads them). */
+  @Override
+  public NDArray logits(NDList inputs) {
+    return logits(inputs.get(0), inputs.get(1), inputs.get(2));
+  }
+
+  /** The attention mask [B, L, 1] as floats: padding tokens do not count in calibration. */
+  @Override
+  public NDArray calibrationMask(NDList inputs) {
+    return inputs.get(1).toType(DataType.FLOAT32, false).expandDims(-1);
   }
 
   /** Class logits [B, classes]. */

@@ -43,12 +43,12 @@ public final class BenchCase implements AutoCloseable {
     Backbone backbone = TrialResources.shared().backbone(method.spec().backbone());
     Map<String, FloatTensor> weights = backbone.weights();
     manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-    model = TextClassifier.create(manager, backbone.config(), weights, 2, method.spec().seed());
+    model = (TextClassifier) backbone.create(manager, weights, 2, method.spec().seed());
     TrialSpec spec = method.spec();
     lr = spec.effectiveLr();
     tuning = spec.newMethod();
-    tuning.attach(model, new MethodContext(manager, new SelectionData(backbone.config(), weights,
-        probeBatch, "bench", spec.dataSeed(), spec.trainSize(), spec.maxLen()),
+    tuning.attach(model, new MethodContext(manager, new SelectionData(
+        (m, classes, headSeed) -> backbone.create(m, weights, classes, headSeed), probeBatch, "bench", spec.dataSeed(), spec.trainSize(), spec.maxLen()),
         new TrainingOptions(spec.epochs(), spec.batchSize(), lr, spec.warmupFraction(),
             spec.weightDecay(), spec.gradClip(), spec.seed())));
     trainingStep = new TrainingStep(model, tuning, manager, method.spec().weightDecay(),

@@ -39,7 +39,7 @@ public record BenchData(List<EncodedDataset> batches, int effectiveLen, int full
       long seed) {
     TrialSpec spec = TrialSpec.builder().backbone(backbone).trainSize(POOL).valSize(16)
         .testSize(16).maxLen(maxLen).batchSize(batchSize).build();
-    EncodedDataset pool = TrialResources.shared().taskData(spec).train();
+    EncodedDataset pool = (EncodedDataset) TrialResources.shared().taskData(spec).train();
     return select(pool, batchSize, count, seed);
   }
 

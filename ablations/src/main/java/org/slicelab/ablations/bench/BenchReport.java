@@ -122,7 +122,7 @@ public final class BenchReport {
     Stats fwd = Stats.of(ss.stream().mapToDouble(s -> s.time().forwardNanos() / 1e6).toArray());
     Stats bwd = Stats.of(ss.stream().mapToDouble(s -> s.time().backwardNanos() / 1e6).toArray());
     Stats opt = Stats.of(ss.stream().mapToDouble(s -> s.time().optimizerNanos() / 1e6).toArray());
-    BertConfig config = Backbones.get(o.backbone()).config();
+    BertConfig config = Backbones.text(o.backbone()).config();
     int len = r.data().effectiveLen();
     FlopCounter.Flops flops = FlopCounter.count(v.method().spec(), config, o.batchSize(), len);
     Map<String, Object> row = new LinkedHashMap<>();
@@ -460,7 +460,7 @@ public final class BenchReport {
     md.append(String.format(Locale.ROOT, "Started %s on %s; backbone %s (%d layers), batch"
             + " %d, length %d (effective %d), %d warm-up + %d timed interleaved rounds, torch"
             + " threads %s. Environment: %s.%n%n", r.startedAt(), r.environment().get("host"),
-        o.backbone(), Backbones.get(o.backbone()).config().layers(), o.batchSize(), o.maxLen(),
+        o.backbone(), Backbones.text(o.backbone()).config().layers(), o.batchSize(), o.maxLen(),
         r.data().effectiveLen(), o.warmup(), o.repeats(),
         r.variants().stream().map(Variant::threads).distinct().toList(), r.environment()));
     md.append("## Step time\n\n");

@@ -1,5 +1,7 @@
 package org.slicelab.ablations.bench;
 
+import org.slicelab.ablations.backbone.Backbones;
+
 import ai.djl.Device;
 import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
@@ -275,7 +277,7 @@ public final class BenchRunner {
 
   /** The matrix products of each variant's step, with their shapes ({@link FlopCounter}). */
   private Map<String, List<Product>> stepProducts(List<Variant> variants, int len) {
-    BertConfig config = TrialResources.shared().backbone(options.backbone()).config();
+    BertConfig config = Backbones.text(options.backbone()).config();
     Map<String, List<Product>> products = new LinkedHashMap<>();
     for (Variant v : variants) {
       products.put(v.label(), FlopCounter.products(v.method().spec(), config,
@@ -305,7 +307,7 @@ public final class BenchRunner {
     try (MatmulRate m = new MatmulRate(2048)) {
       rates.put("square_2048", m.gflops(2, 6));
     }
-    BertConfig c = TrialResources.shared().backbone(options.backbone()).config();
+    BertConfig c = Backbones.text(options.backbone()).config();
     rates.put("linear_" + options.batchSize() * len + "x" + c.hidden() + "x" + c.intermediate(),
         MatmulRate.linearGflops(options.batchSize() * len, c.hidden(), c.intermediate(), 3, 10));
     return rates;

@@ -1,7 +1,7 @@
 package org.slicelab.ablations.method;
 
 import java.util.List;
-import org.slicelab.ablations.backbone.TextClassifier;
+import org.slicelab.ablations.model.Classifier;
 import org.slicelab.ablations.train.Trainable;
 import org.slicelab.ablations.train.TrainingTarget;
 
@@ -14,10 +14,10 @@ import org.slicelab.ablations.train.TrainingTarget;
 public interface FineTuningMethod extends TrainingTarget {
 
   /** Prepares {@code model} for training under this method. */
-  void attach(TextClassifier model, MethodContext context);
+  void attach(Classifier model, MethodContext context);
 
   /** Folds every trained increment into the model's weights and removes adapters. */
-  void merge(TextClassifier model);
+  void merge(Classifier model);
 
   /** Trainable scalars (for moving slices: per slice at any one time). */
   default long trainableParameterCount() {

@@ -4,11 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import ai.djl.ndarray.NDArray;
-import org.slicelab.ablations.backbone.TextClassifier;
+import org.slicelab.ablations.model.Classifier;
 import org.slicelab.ablations.train.DenseTrainable;
 import org.slicelab.ablations.train.Trainable;
 
-/** Full fine-tuning: every parameter (embeddings, LayerNorms, Linears, head) trains. */
+/**
+ * Full fine-tuning: every parameter trains (text: embeddings, LayerNorms, Linears, head; vision:
+ * kernels, biases, batch-norm scales and shifts, head).
+ */
 public final class FullFineTuning implements FineTuningMethod {
   /** Default peak learning rate of {@code method = full} (also lottery-ticket rounds). */
   public static final double DEFAULT_LR = 5e-5;
@@ -20,7 +23,7 @@ public final class FullFineTuning implements FineTuningMethod {
   private final List<Trainable> trainables = new ArrayList<>();
 
   @Override
-  public void attach(TextClassifier model, MethodContext context) {
+  public void attach(Classifier model, MethodContext context) {
     trainables.clear();
     for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
       trainables.add(new DenseTrainable(e.getKey(), e.getValue()));
@@ -33,7 +36,7 @@ public final class FullFineTuning implements FineTuningMethod {
   }
 
   @Override
-  public void merge(TextClassifier model) {
+  public void merge(Classifier model) {
     // nothing to fold: weights were trained in place
   }
 }

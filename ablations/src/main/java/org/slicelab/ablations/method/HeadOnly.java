@@ -1,7 +1,7 @@
 package org.slicelab.ablations.method;
 
 import java.util.List;
-import org.slicelab.ablations.backbone.TextClassifier;
+import org.slicelab.ablations.model.Classifier;
 import org.slicelab.ablations.train.DenseTrainable;
 import org.slicelab.ablations.train.Trainable;
 
@@ -15,15 +15,15 @@ public final class HeadOnly implements FineTuningMethod {
   private List<Trainable> trainables = List.of();
 
   @Override
-  public void attach(TextClassifier model, MethodContext context) {
+  public void attach(Classifier model, MethodContext context) {
     trainables = headTrainables(model);
   }
 
   /** The head's weight and bias as dense trainables (shared by methods that train the head). */
-  static List<Trainable> headTrainables(TextClassifier model) {
+  static List<Trainable> headTrainables(Classifier model) {
     return List.of(
-        new DenseTrainable(TextClassifier.HEAD + ".weight", model.head().weight()),
-        new DenseTrainable(TextClassifier.HEAD + ".bias", model.head().bias()));
+        new DenseTrainable(Classifier.HEAD + ".weight", model.head().weight()),
+        new DenseTrainable(Classifier.HEAD + ".bias", model.head().bias()));
   }
 
   @Override
@@ -32,7 +32,7 @@ public final class HeadOnly implements FineTuningMethod {
   }
 
   @Override
-  public void merge(TextClassifier model) {
+  public void merge(Classifier model) {
     // nothing to fold: the head's arrays were trained in place
   }
 }

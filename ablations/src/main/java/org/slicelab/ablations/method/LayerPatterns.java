@@ -3,7 +3,7 @@ package org.slicelab.ablations.method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.slicelab.ablations.backbone.LinearLayer;
+import org.slicelab.ablations.model.WeightLayer;
 
 /**
  * Matches layer names against {@code targets} patterns. A pattern matches a layer when it equals
@@ -15,8 +15,8 @@ public final class LayerPatterns {
   }
 
   /** The layers matched by at least one pattern; an unmatched pattern is an error. */
-  public static List<LinearLayer> select(List<LinearLayer> layers, List<String> patterns) {
-    List<String> names = selectNames(layers.stream().map(LinearLayer::name).toList(), patterns);
+  public static <L extends WeightLayer> List<L> select(List<L> layers, List<String> patterns) {
+    List<String> names = selectNames(layers.stream().map(WeightLayer::name).toList(), patterns);
     return layers.stream().filter(l -> names.contains(l.name())).toList();
   }
 
@@ -35,8 +35,10 @@ public final class LayerPatterns {
       }
       if (!any) {
         throw new IllegalArgumentException("trial option 'targets' pattern '" + pattern
-            + "' matches no layer; layers look like encoder.layer.0.attention.self.query, "
-            + "and patterns may omit the encoder.layer.N. prefix or use *");
+            + "' matches no layer of the backbone; its layers look like "
+            + String.join(", ", names.subList(0, Math.min(3, names.size())))
+            + (names.size() > 3 ? ", ..." : "")
+            + " (patterns may omit an encoder.layer.N. prefix and use * as a wildcard)");
       }
     }
     out.sort((a, b) -> Integer.compare(names.indexOf(a), names.indexOf(b)));

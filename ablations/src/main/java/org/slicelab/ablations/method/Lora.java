@@ -3,14 +3,20 @@ package org.slicelab.ablations.method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.slicelab.ablations.backbone.LinearLayer;
-import org.slicelab.ablations.backbone.TextClassifier;
+import org.slicelab.ablations.model.Architecture;
+import org.slicelab.ablations.model.Classifier;
+import org.slicelab.ablations.model.WeightLayer;
+import org.slicelab.ablations.model.SliceAxis;
 import org.slicelab.ablations.train.Trainable;
 import java.util.Map;
-import org.slicelab.ablations.backbone.BertConfig;
 import org.slicelab.ablations.config.Option;
 
-/** LoRA baseline: rank-r adapters on the same targets as SliceFine, merged at the end. */
+/**
+ * LoRA baseline: rank-r adapters on the same targets as SliceFine, merged at the end. Depthwise
+ * convolutions are left out of the default targets and refused as explicit ones: PEFT's grouped
+ * LoRA needs the rank to be a multiple of the groups (here: every channel), and an adapter would
+ * hold more parameters than the layer itself.
+ */
 public final class Lora implements FineTuningMethod {
   /** Option {@code lora_alpha}. */
   public static final Option<Double> LORA_ALPHA = Option.number("lora_alpha", 16,
@@ -37,9 +43,17 @@ public final class Lora implements FineTuningMethod {
     }
 
     @Override
-    public void checkShapes(BertConfig config, int numClasses) {
-      MethodOptions.targetShapes(config, targets).forEach((name, shape) ->
-          LinearLayer.checkRank(rank, Math.min(shape[0], shape[1]), name));
+    public void checkShapes(Architecture architecture, int numClasses) {
+      boolean byDefault = MethodOptions.isDefault(targets);
+      MethodOptions.targetShapes(architecture, targets).forEach((name, shape) -> {
+        if (shape.unitsShared()) {
+          if (!byDefault) {
+            throw depthwise(name);
+          }
+          return;
+        }
+        WeightLayer.checkRank(rank, Math.min(shape.rows(), shape.columns()), name);
+      });
     }
 
     @Override
@@ -49,7 +63,7 @@ public final class Lora implements FineTuningMethod {
   }
 
   private final Settings settings;
-  private final List<LinearLayer> layers = new ArrayList<>();
+  private final List<WeightLayer> layers = new ArrayList<>();
   private final List<Trainable> trainables = new ArrayList<>();
 
   /** LoRA with {@code settings}. */
@@ -58,12 +72,18 @@ public final class Lora implements FineTuningMethod {
   }
 
   @Override
-  public void attach(TextClassifier model, MethodContext context) {
+  public void attach(Classifier model, MethodContext context) {
     Random random = new Random(context.training().seed() * 31 + 7);
-    for (LinearLayer layer : LayerPatterns.select(model.encoder().linearLayers(),
-        settings.targets())) {
-      LinearLayer.checkRank(settings.rank(), Math.min(layer.inFeatures(), layer.outFeatures()),
-          layer.name());
+    boolean byDefault = MethodOptions.isDefault(settings.targets());
+    for (WeightLayer layer : MethodOptions.targetLayers(model, settings.targets())) {
+      if (layer.unitsShared()) {
+        if (!byDefault) {
+          throw depthwise(layer.name());
+        }
+        continue;
+      }
+      WeightLayer.checkRank(settings.rank(), Math.min(layer.units(SliceAxis.ROW),
+          layer.units(SliceAxis.COLUMN)), layer.name());
       LoraAdapter adapter = new LoraAdapter(layer, settings.rank(), settings.alpha(), random,
           context.manager());
       layer.addAdapter(adapter);
@@ -79,7 +99,13 @@ public final class Lora implements FineTuningMethod {
   }
 
   @Override
-  public void merge(TextClassifier model) {
-    layers.forEach(LinearLayer::mergeAdapters);
+  public void merge(Classifier model) {
+    layers.forEach(WeightLayer::mergeAdapters);
+  }
+
+  private static IllegalArgumentException depthwise(String layer) {
+    return new IllegalArgumentException("trial option 'targets' selects the depthwise "
+        + "convolution " + layer + ", which LoRA cannot adapt (PEFT needs a rank that is a "
+        + "multiple of its channels); leave depthwise layers out of 'targets'");
   }
 }

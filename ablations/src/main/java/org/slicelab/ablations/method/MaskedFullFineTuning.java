@@ -2,7 +2,7 @@ package org.slicelab.ablations.method;
 
 import ai.djl.ndarray.NDArray;
 import java.util.List;
-import org.slicelab.ablations.backbone.TextClassifier;
+import org.slicelab.ablations.model.Classifier;
 import org.slicelab.ablations.select.MaskedTraining;
 import org.slicelab.ablations.train.Autograd;
 import org.slicelab.ablations.train.Trainable;
@@ -26,7 +26,7 @@ public final class MaskedFullFineTuning implements FineTuningMethod {
     }
 
     @Override
-    public TrainingTarget attach(TextClassifier model, List<NDArray> weights,
+    public TrainingTarget attach(Classifier model, List<NDArray> weights,
         List<NDArray> masks) {
       MaskedFullFineTuning method = new MaskedFullFineTuning(weights, masks);
       method.attach(model, null);
@@ -50,7 +50,7 @@ public final class MaskedFullFineTuning implements FineTuningMethod {
 
   /** Trains every parameter of {@code model}; the context is not used. */
   @Override
-  public void attach(TextClassifier model, MethodContext context) {
+  public void attach(Classifier model, MethodContext context) {
     full.attach(model, context);
   }
 
@@ -74,7 +74,7 @@ public final class MaskedFullFineTuning implements FineTuningMethod {
   }
 
   @Override
-  public void merge(TextClassifier model) {
+  public void merge(Classifier model) {
     full.merge(model);
   }
 }

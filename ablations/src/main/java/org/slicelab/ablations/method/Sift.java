@@ -4,11 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
 import java.util.List;
-import org.slicelab.ablations.backbone.LinearLayer;
-import org.slicelab.ablations.backbone.TextClassifier;
+import org.slicelab.ablations.model.Architecture;
+import org.slicelab.ablations.model.Classifier;
+import org.slicelab.ablations.model.WeightLayer;
 import org.slicelab.ablations.train.Trainable;
 import java.util.Map;
-import org.slicelab.ablations.backbone.BertConfig;
 import org.slicelab.ablations.config.Option;
 
 /**
@@ -42,8 +42,8 @@ public final class Sift implements FineTuningMethod {
     }
 
     @Override
-    public void checkShapes(BertConfig config, int numClasses) {
-      MethodOptions.targetShapes(config, targets);
+    public void checkShapes(Architecture architecture, int numClasses) {
+      MethodOptions.targetShapes(architecture, targets);
     }
 
     @Override
@@ -69,13 +69,14 @@ public final class Sift implements FineTuningMethod {
   }
 
   @Override
-  public void attach(TextClassifier model, MethodContext context) {
-    for (LinearLayer layer : LayerPatterns.select(model.encoder().linearLayers(),
-        settings.targets())) {
+  public void attach(Classifier model, MethodContext context) {
+    for (WeightLayer layer : MethodOptions.targetLayers(model, settings.targets())) {
       tensors.add(layer.weight());
       names.add(layer.name() + ".weight");
-      tensors.add(layer.bias());
-      names.add(layer.name() + ".bias");
+      if (layer.bias() != null) {
+        tensors.add(layer.bias());
+        names.add(layer.name() + ".bias");
+      }
     }
     for (NDArray tensor : tensors) {
       tensor.setRequiresGradient(true);
@@ -129,7 +130,7 @@ public final class Sift implements FineTuningMethod {
   }
 
   @Override
-  public void merge(TextClassifier model) {
+  public void merge(Classifier model) {
     for (NDArray tensor : tensors) {
       tensor.setRequiresGradient(false);
     }

@@ -4,68 +4,80 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.core.Linear;
-import org.slicelab.ablations.backbone.LinearAdapter;
-import org.slicelab.ablations.backbone.LinearLayer;
-import org.slicelab.ablations.select.SliceAxis;
+import org.slicelab.ablations.model.LayerAdapter;
+import org.slicelab.ablations.model.WeightLayer;
+import org.slicelab.ablations.model.SliceAxis;
 import org.slicelab.ablations.train.DenseTrainable;
 
 /**
  * A trainable slice of one layer's weight, kept as an increment {@code D} over the frozen slice
- * so that W itself is never touched until {@link #mergeInto}.
+ * so that the weight itself is never touched until {@link #mergeInto}. Written once for every
+ * {@link WeightLayer} kind through its primitives ({@code product}, {@code mixUnits}):
  *
  * <ul>
- *   <li>ROW slice R: {@code D} is [r, d_in]; {@code y += (x D^T) E} with E [r, d_out] the one-hot
- *       placement of R. Autograd then computes only {@code dD = dY[:, R]^T X}.</li>
- *   <li>COLUMN slice C: {@code D} is [d_out, r]; {@code y += (x G) D^T} with G [d_in, r] the
- *       one-hot gather of C. Autograd computes only {@code dD = dY^T X[:, C]}.</li>
+ *   <li>ROW slice R: {@code D} holds r output units; {@code y[R] += product(x, D)}. Autograd then
+ *       computes only {@code dD} from {@code dY[R]} (Linear: {@code dY[:, R]^T X}).</li>
+ *   <li>COLUMN slice C: {@code D} holds r input units; {@code y += product(x[C], D)}. Autograd
+ *       computes only {@code dD} from {@code X[C]} (Linear: {@code dY^T X[:, C]}).</li>
+ *   <li>Depthwise layers (rows and input units coincide): {@code y[R] += product(x[R], D)}.</li>
  * </ul>
- * No full dW is ever formed; the extra cost is O(tokens * r * d).
+ * No full weight gradient is ever formed; the extra cost is that of an r-unit layer.
  *
- * <p>When the slice is a contiguous window p..p+r-1 (the position selector's case) the one-hot
- * products are skipped: a ROW slice adds {@code x D^T} into the output columns p..p+r-1 in
- * place, a COLUMN slice reads the input columns p..p+r-1 as a view. Same gradients, 12-17% less
- * step time (BENCHMARKS.md). Scattered index sets (Wanda, lottery tickets) use the one-hot form.
+ * <p>When the slice is a contiguous window p..p+r-1 (the position selector's case) units are
+ * read as a view and written in place: a row slice adds its product into the output units
+ * p..p+r-1 of {@code y}. Same gradients, 12-17% less step time on text (BENCHMARKS.md).
+ * Scattered index sets (Wanda, lottery tickets) gather and place units with one-hot matrices.
  */
-public final class SliceAdapter implements LinearAdapter {
+public final class SliceAdapter implements LayerAdapter {
+  private final WeightLayer layer;
   private final SliceAxis axis;
   private final int[] indices;
   private final NDArray delta;
-  /** One-hot placement/gather matrix; null when the slice is a contiguous window. */
-  private final NDArray placement;
   private final DenseTrainable trainable;
+  /** The window on the activations' unit axis; null when the slice is scattered. */
   private final NDIndex window;
+  /** One-hot gather [units, r] of the slice's input units; null when not needed. */
+  private final NDArray gather;
+  /** One-hot placement [r, units] of the slice's output units; null when not needed. */
+  private final NDArray place;
 
   /** A zero increment on {@code indices} of {@code layer} along {@code axis}. */
-  public SliceAdapter(LinearLayer layer, SliceAxis axis, int[] indices, NDManager manager) {
+  public SliceAdapter(WeightLayer layer, SliceAxis axis, int[] indices, NDManager manager) {
+    this.layer = layer;
     this.axis = axis;
     this.indices = indices.clone();
     int r = indices.length;
-    int dim = axis.dimension(layer);
-    delta = manager.zeros(axis == SliceAxis.ROW
-        ? new Shape(r, layer.inFeatures()) : new Shape(layer.outFeatures(), r));
-    window = isContiguous(indices)
-        ? new NDIndex("..., " + indices[0] + ":" + (indices[0] + r)) : null;
-    placement = window == null ? oneHotPlacement(axis, indices, dim, manager) : null;
-    NDArray frozenSlice = axis == SliceAxis.ROW
-        ? layer.weight().get(index(manager)) : layer.weight().get(columnIndex(manager));
+    delta = manager.zeros(layer.partShape(axis, r));
+    boolean contiguous = isContiguous(indices);
+    window = contiguous ? new NDIndex((layer.activationUnitAxis() == -1 ? "..., " : ":, ")
+        + indices[0] + ":" + (indices[0] + r)) : null;
+    gather = !contiguous && selectsInputs()
+        ? oneHot(indices, layer.units(SliceAxis.COLUMN), true, manager) : null;
+    place = !contiguous && placesOutputs()
+        ? oneHot(indices, layer.units(SliceAxis.ROW), false, manager) : null;
     trainable = new DenseTrainable(layer.name() + "." + axis.label() + "_slice", delta,
-        frozenSlice);
+        layer.weight().get(weightIndex(manager)));
+  }
+
+  private boolean selectsInputs() {
+    return axis == SliceAxis.COLUMN || layer.unitsShared();
+  }
+
+  private boolean placesOutputs() {
+    return axis == SliceAxis.ROW || layer.unitsShared();
   }
 
   /**
-   * One-hot placement for scattered index sets: [r, dim] for rows (scatter into outputs),
-   * [dim, r] for columns (gather inputs); built in its final layout, never as a view of a
-   * Java-backed array.
+   * One-hot matrix for scattered index sets: [units, r] to gather inputs, [r, units] to place
+   * outputs; built in its final layout, never as a view of a Java-backed array.
    */
-  private static NDArray oneHotPlacement(SliceAxis axis, int[] indices, int dim,
-      NDManager manager) {
+  private static NDArray oneHot(int[] indices, int units, boolean gather, NDManager manager) {
     int r = indices.length;
-    float[] oneHot = new float[r * dim];
+    float[] values = new float[r * units];
     for (int i = 0; i < r; i++) {
-      oneHot[axis == SliceAxis.ROW ? i * dim + indices[i] : indices[i] * r + i] = 1f;
+      values[gather ? indices[i] * r + i : i * units + indices[i]] = 1f;
     }
-    return manager.create(oneHot, axis == SliceAxis.ROW ? new Shape(r, dim) : new Shape(dim, r));
+    return manager.create(values, gather ? new Shape(units, r) : new Shape(r, units));
   }
 
   private static boolean isContiguous(int[] indices) {
@@ -94,59 +106,46 @@ public final class SliceAdapter implements LinearAdapter {
 
   @Override
   public NDArray apply(NDArray x, NDArray y) {
-    // in place on y is legal for autograd: the frozen product's backward does not keep y
-    if (window != null && axis == SliceAxis.ROW) {
-      y.set(window, y.get(window).add(Linear.linear(x, delta).singletonOrThrow()));
-      return y;
+    NDArray input = !selectsInputs() ? x : window != null ? x.get(window)
+        : layer.mixUnits(x, gather);
+    NDArray part = layer.product(input, delta);
+    if (!placesOutputs()) {
+      return window != null ? y.addi(part) : y.add(part);
     }
     if (window != null) {
-      return y.addi(Linear.linear(x.get(window), delta).singletonOrThrow());
+      // in place on y is legal for autograd: the frozen product's backward does not keep y
+      y.set(window, y.get(window).add(part));
+      return y;
     }
-    if (axis == SliceAxis.ROW) {
-      return y.add(Linear.linear(x, delta).singletonOrThrow().matMul(placement));
-    }
-    return y.add(Linear.linear(x.matMul(placement), delta).singletonOrThrow());
+    return y.add(layer.mixUnits(part, place));
   }
 
   @Override
-  public void mergeInto(LinearLayer layer) {
-    NDManager manager = delta.getManager();
-    NDArray w = layer.weight();
-    if (axis == SliceAxis.ROW) {
-      NDIndex rows = index(manager);
-      try (NDArray merged = w.get(rows).add(delta)) {
-        w.set(rows, merged);
-      }
-    } else {
-      NDIndex columns = columnIndex(manager);
-      try (NDArray merged = w.get(columns).add(delta)) {
-        w.set(columns, merged);
-      }
+  public void mergeInto(WeightLayer target) {
+    NDArray w = target.weight();
+    NDIndex index = weightIndex(delta.getManager());
+    try (NDArray merged = w.get(index).add(delta)) {
+      w.set(index, merged);
     }
   }
 
-  private NDIndex index(NDManager manager) {
-    return new NDIndex("{}", manager.create(toLong(indices)));
-  }
-
-  private NDIndex columnIndex(NDManager manager) {
-    return new NDIndex(":, {}", manager.create(toLong(indices)));
-  }
-
-  private static long[] toLong(int[] values) {
-    long[] out = new long[values.length];
-    for (int i = 0; i < values.length; i++) {
-      out[i] = values[i];
+  /** The slice's entries of the stored weight (its units on the weight's axis for them). */
+  private NDIndex weightIndex(NDManager manager) {
+    long[] values = new long[indices.length];
+    for (int i = 0; i < indices.length; i++) {
+      values[i] = indices[i];
     }
-    return out;
+    return new NDIndex(layer.weightAxis(axis) == 0 ? "{}" : ":, {}", manager.create(values));
   }
 
   /** Releases the increment and constants. */
   public void close() {
     delta.close();
-    if (placement != null) {
-      placement.close();
+    if (gather != null) {
+      gather.close();
+    }
+    if (place != null) {
+      place.close();
     }
   }
-
 }

@@ -5,13 +5,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.slicelab.ablations.backbone.BertConfig;
-import org.slicelab.ablations.backbone.LinearLayer;
-import org.slicelab.ablations.backbone.TextClassifier;
+import org.slicelab.ablations.model.Architecture;
+import org.slicelab.ablations.model.Classifier;
+import org.slicelab.ablations.model.WeightLayer;
 import org.slicelab.ablations.config.Option;
 import org.slicelab.ablations.select.SelectionContext;
 import org.slicelab.ablations.select.SelectorSettings;
-import org.slicelab.ablations.select.SliceAxis;
+import org.slicelab.ablations.model.SliceAxis;
 import org.slicelab.ablations.select.SliceSelector;
 import org.slicelab.ablations.select.SliceSelectors;
 import org.slicelab.ablations.select.SliceWindow;
@@ -78,18 +78,19 @@ public final class SliceFine implements FineTuningMethod {
     }
 
     @Override
-    public void checkShapes(BertConfig config, int numClasses) {
-      Map<String, int[]> shapes = new LinkedHashMap<>(MethodOptions.targetShapes(config,
-          targets));
+    public void checkShapes(Architecture architecture, int numClasses) {
+      Map<String, Architecture.LayerShape> shapes = new LinkedHashMap<>(
+          MethodOptions.targetShapes(architecture, targets));
       if (head.equals("slice")) {
-        shapes.put("classifier", new int[] {numClasses, config.hidden()});
+        shapes.put(Classifier.HEAD, new Architecture.LayerShape(Classifier.HEAD, numClasses,
+            architecture.features(), false));
       }
       shapes.forEach((name, shape) -> {
         if (!mode.equals("column")) {
-          window.start(shape[0], name + " (rows)");
+          window.start(shape.rows(), name + " (rows)");
         }
         if (!mode.equals("row")) {
-          window.start(shape[1], name + " (columns)");
+          window.start(shape.columns(), name + " (columns)");
         }
       });
     }
@@ -102,8 +103,8 @@ public final class SliceFine implements FineTuningMethod {
   }
 
   private final Settings settings;
-  private final Map<LinearLayer, SliceAdapter> slices = new LinkedHashMap<>();
-  private final Map<LinearLayer, int[]> nextStart = new LinkedHashMap<>();
+  private final Map<WeightLayer, SliceAdapter> slices = new LinkedHashMap<>();
+  private final Map<WeightLayer, int[]> nextStart = new LinkedHashMap<>();
   private final List<Trainable> fixedTrainables = new ArrayList<>();
   private NDManager manager;
   private SliceAxis axis;
@@ -124,20 +125,19 @@ public final class SliceFine implements FineTuningMethod {
   }
 
   @Override
-  public void attach(TextClassifier model, MethodContext context) {
+  public void attach(Classifier model, MethodContext context) {
     manager = context.manager();
     axis = settings.mode().equals("row") ? SliceAxis.ROW : SliceAxis.COLUMN;
-    List<LinearLayer> targets = LayerPatterns.select(model.encoder().linearLayers(),
-        settings.targets());
-    targets = new ArrayList<>(targets);
+    List<WeightLayer> targets = new ArrayList<>(MethodOptions.targetLayers(model,
+        settings.targets()));
     if (settings.head().equals("slice")) {
       targets.add(model.head());
     } else {
       fixedTrainables.addAll(HeadOnly.headTrainables(model));
     }
     if (settings.bias()) {
-      for (LinearLayer layer : targets) {
-        if (layer != model.head()) {
+      for (WeightLayer layer : targets) {
+        if (layer != model.head() && layer.bias() != null) {
           fixedTrainables.add(new DenseTrainable(layer.name() + ".bias", layer.bias()));
         }
       }
@@ -146,17 +146,18 @@ public final class SliceFine implements FineTuningMethod {
     Map<String, int[]> chosen = selector.select(model, targets, axis, new SelectionContext(
         settings.window(), settings.selection(), context.training(), context.manager(),
         context.selection(), MaskedFullFineTuning.LOTTERY_TICKET_ROUNDS));
-    for (LinearLayer layer : targets) {
+    for (WeightLayer layer : targets) {
       int[] indices = chosen.get(layer.name());
       install(layer, axis, indices);
-      int rowStart = settings.window().start(layer.outFeatures(), layer.name() + " (rows)");
-      int columnStart = settings.window().start(layer.inFeatures(),
+      int rowStart = settings.window().start(layer.units(SliceAxis.ROW),
+          layer.name() + " (rows)");
+      int columnStart = settings.window().start(layer.units(SliceAxis.COLUMN),
           layer.name() + " (columns)");
       nextStart.put(layer, new int[] {rowStart, columnStart});
     }
   }
 
-  private void install(LinearLayer layer, SliceAxis sliceAxis, int[] indices) {
+  private void install(WeightLayer layer, SliceAxis sliceAxis, int[] indices) {
     SliceAdapter adapter = new SliceAdapter(layer, sliceAxis, indices, manager);
     layer.addAdapter(adapter);
     slices.put(layer, adapter);
@@ -185,7 +186,7 @@ public final class SliceFine implements FineTuningMethod {
       return false;
     }
     SliceAxis nextAxis = settings.mode().equals("alternate") ? axis.other() : axis;
-    for (LinearLayer layer : new ArrayList<>(slices.keySet())) {
+    for (WeightLayer layer : new ArrayList<>(slices.keySet())) {
       int[] pointers = nextStart.get(layer);
       pointers[axis.ordinal()] = advance(pointers[axis.ordinal()], axis.dimension(layer));
       layer.mergeAdapters();
@@ -203,8 +204,8 @@ public final class SliceFine implements FineTuningMethod {
   }
 
   @Override
-  public void merge(TextClassifier model) {
-    for (LinearLayer layer : slices.keySet()) {
+  public void merge(Classifier model) {
+    for (WeightLayer layer : slices.keySet()) {
       layer.mergeAdapters();
     }
     slices.values().forEach(SliceAdapter::close);

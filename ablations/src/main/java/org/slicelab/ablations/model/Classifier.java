@@ -2,10 +2,8 @@ package org.slicelab.ablations.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.slicelab.ablations.backbone.FloatTensor;
 
 /**
  * A pretrained backbone with a fresh classification head, as fine-tuning methods see it: its
@@ -48,15 +46,5 @@ public interface Classifier {
    */
   default NDArray calibrationMask(NDList inputs) {
     return null;
-  }
-
-  /** Copies every parameter to host tensors (for export and tests). */
-  default Map<String, FloatTensor> toHost() {
-    Map<String, FloatTensor> out = new LinkedHashMap<>();
-    for (Map.Entry<String, NDArray> e : parameters().entrySet()) {
-      out.put(e.getKey(), new FloatTensor(e.getValue().getShape().getShape(),
-          e.getValue().toFloatArray()));
-    }
-    return out;
   }
 }

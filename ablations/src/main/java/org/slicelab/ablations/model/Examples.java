@@ -1,5 +1,6 @@
 package org.slicelab.ablations.model;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.io.Serializable;
@@ -33,4 +34,14 @@ public interface Examples extends Serializable {
    * takes them), then the labels as the last array.
    */
   NDList toArrays(NDManager manager);
+
+  /** The model inputs of an upload from {@link #toArrays} (every array but the last). */
+  static NDList inputs(NDList arrays) {
+    return new NDList(arrays.subList(0, arrays.size() - 1));
+  }
+
+  /** The labels of an upload from {@link #toArrays} (the last array). */
+  static NDArray labels(NDList arrays) {
+    return arrays.get(arrays.size() - 1);
+  }
 }

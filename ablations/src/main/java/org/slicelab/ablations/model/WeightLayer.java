@@ -3,7 +3,6 @@ package org.slicelab.ablations.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
-import org.slicelab.ablations.select.SliceAxis;
 
 /**
  * A layer whose weight methods can slice, mask, sparsify or adapt, whatever the architecture:

@@ -1,5 +1,6 @@
 package org.slicelab.ablations.select;
 
+import org.slicelab.ablations.model.SliceAxis;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -9,8 +10,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.slicelab.ablations.backbone.LinearLayer;
-import org.slicelab.ablations.backbone.TextClassifier;
+import org.slicelab.ablations.model.Classifier;
+import org.slicelab.ablations.model.WeightLayer;
 import org.slicelab.ablations.train.Autograd;
 import org.slicelab.ablations.train.TrainingLoop;
 import org.slicelab.ablations.train.TrainingOptions;
@@ -54,27 +55,28 @@ public final class IterativeMagnitudePruning {
       for (int round = 1; round <= settings.rounds(); round++) {
         tuned.clear();
         try (NDManager manager = context.manager().newSubManager()) {
-          TextClassifier model = TextClassifier.create(manager, data.config(), data.pretrained(),
-              settings.numClasses(), settings.seed());
-          Map<String, LinearLayer> byName = new LinkedHashMap<>();
-          model.allLinearLayers().forEach(l -> byName.put(l.name(), l));
+          Classifier model = data.classifiers().create(manager, settings.numClasses(),
+              settings.seed());
+          Map<String, WeightLayer> byName = new LinkedHashMap<>();
+          model.weightLayers().forEach(l -> byName.put(l.name(), l));
+          byName.put(model.head().name(), model.head());
           List<NDArray> weights = new ArrayList<>();
           List<NDArray> maskArrays = new ArrayList<>();
           for (int i = 0; i < names.size(); i++) {
-            LinearLayer layer = byName.get(names.get(i));
+            WeightLayer layer = byName.get(names.get(i));
             if (layer == null) {
               throw new IllegalArgumentException("lottery-ticket target '" + names.get(i)
-                  + "' is not a Linear layer of the classifier");
+                  + "' is not a weight layer of the classifier");
             }
             if (round == 1) {
-              shapes[i] = new int[] {layer.outFeatures(), layer.inFeatures()};
-              boolean[] all = new boolean[shapes[i][0] * shapes[i][1]];
+              shapes[i] = new int[] {layer.units(SliceAxis.ROW), layer.units(SliceAxis.COLUMN),
+                  layer.taps(), layer.unitsShared() ? 1 : 0};
+              boolean[] all = new boolean[Math.toIntExact(layer.weight().size())];
               Arrays.fill(all, true);
               masks.add(all);
               total += all.length;
             }
-            NDArray mask = manager.create(toFloats(masks.get(i)),
-                new Shape(shapes[i][0], shapes[i][1]));
+            NDArray mask = manager.create(toFloats(masks.get(i)), layer.weight().getShape());
             layer.weight().muli(mask);
             weights.add(layer.weight());
             maskArrays.add(mask);
@@ -98,7 +100,7 @@ public final class IterativeMagnitudePruning {
     long kept = 0;
     for (int i = 0; i < names.size(); i++) {
       MaskSummary.LayerDensity d = MaskSummary.LayerDensity.of(names.get(i), shapes[i][0],
-          shapes[i][1], masks.get(i), tuned.get(i));
+          shapes[i][1], shapes[i][2], shapes[i][3] == 1, masks.get(i), tuned.get(i));
       kept += d.kept();
       layers.put(d.name(), d);
     }

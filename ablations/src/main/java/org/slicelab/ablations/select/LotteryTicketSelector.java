@@ -1,13 +1,14 @@
 package org.slicelab.ablations.select;
 
+import org.slicelab.ablations.model.SliceAxis;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import org.slicelab.ablations.backbone.LinearLayer;
-import org.slicelab.ablations.backbone.TextClassifier;
+import org.slicelab.ablations.model.Classifier;
+import org.slicelab.ablations.model.WeightLayer;
 
 /**
  * {@code lth:good} / {@code lth:bad}: the r rows or columns with the highest / lowest kept
@@ -32,16 +33,17 @@ public final class LotteryTicketSelector implements SliceSelector {
   }
 
   @Override
-  public Map<String, int[]> select(TextClassifier model, List<LinearLayer> layers, SliceAxis axis,
+  public Map<String, int[]> select(Classifier model, List<? extends WeightLayer> layers, SliceAxis axis,
       SelectionContext context) {
     int rank = context.window().rank();
-    for (LinearLayer layer : layers) {
+    for (WeightLayer layer : layers) {
       axis.checkRank(rank, layer);
     }
     MaskSummary masks = LotteryTicketMasks.obtain(
-        layers.stream().map(LinearLayer::name).toList(), model.head().outFeatures(), context);
+        layers.stream().map(WeightLayer::name).toList(), model.head().units(SliceAxis.ROW),
+        context);
     Map<String, int[]> out = new LinkedHashMap<>();
-    for (LinearLayer layer : layers) {
+    for (WeightLayer layer : layers) {
       MaskSummary.LayerDensity d = masks.layers().get(layer.name());
       out.put(layer.name(), choose(d.density(axis), d.magnitude(axis), rank, good));
     }

@@ -1,5 +1,6 @@
 package org.slicelab.ablations.select;
 
+import org.slicelab.ablations.model.SliceAxis;
 import java.util.Map;
 
 /**
@@ -27,35 +28,55 @@ public record MaskSummary(String key, Map<String, LayerDensity> layers, long tot
    * @param name layer name
    * @param rows d_out
    * @param cols d_in
-   * @param rowKept kept entries per row (of {@code cols})
-   * @param colKept kept entries per column (of {@code rows})
+   * @param rowEntries weight entries of one row unit ({@code cols * taps}; depthwise: taps)
+   * @param colEntries weight entries of one column unit ({@code rows * taps}; depthwise: taps)
+   * @param rowKept kept entries per row unit
+   * @param colKept kept entries per column unit
    * @param rowMagnitude sum of |W| per row of the last round's fine-tuned weights
    * @param colMagnitude sum of |W| per column of the last round's fine-tuned weights
    */
-  public record LayerDensity(String name, int rows, int cols, int[] rowKept, int[] colKept,
-      float[] rowMagnitude, float[] colMagnitude) {
+  public record LayerDensity(String name, int rows, int cols, int rowEntries, int colEntries,
+      int[] rowKept, int[] colKept, float[] rowMagnitude, float[] colMagnitude) {
 
-    /** Row/column kept counts of {@code mask} and row/column |W| sums of {@code weight}. */
+    /** Row/column kept counts and |W| sums of a Linear weight [rows, cols] (row-major). */
     public static LayerDensity of(String name, int rows, int cols, boolean[] mask,
         float[] weight) {
+      return of(name, rows, cols, 1, false, mask, weight);
+    }
+
+    /**
+     * Row/column unit kept counts of {@code mask} and |W| sums of {@code weight}, both in the
+     * stored layout [rows, inputs, taps] (a Linear: taps 1; a convolution [out, in, kh, kw]:
+     * taps kh * kw). With {@code unitsShared} (depthwise: [channels, 1, kh, kw]) the column
+     * units are the row units.
+     */
+    public static LayerDensity of(String name, int rows, int cols, int taps,
+        boolean unitsShared, boolean[] mask, float[] weight) {
+      int inputs = unitsShared ? 1 : cols;
+      int columnUnits = unitsShared ? rows : cols;
       int[] rowKept = new int[rows];
-      int[] colKept = new int[cols];
+      int[] colKept = new int[columnUnits];
       double[] rowMag = new double[rows];
-      double[] colMag = new double[cols];
+      double[] colMag = new double[columnUnits];
       for (int i = 0; i < rows; i++) {
-        for (int j = 0; j < cols; j++) {
-          int k = i * cols + j;
-          if (mask[k]) {
-            rowKept[i]++;
-            colKept[j]++;
+        for (int j = 0; j < inputs; j++) {
+          int column = unitsShared ? i : j;
+          for (int t = 0; t < taps; t++) {
+            int k = (i * inputs + j) * taps + t;
+            if (mask[k]) {
+              rowKept[i]++;
+              colKept[column]++;
+            }
+            double a = Math.abs(weight[k]);
+            rowMag[i] += a;
+            colMag[column] += a;
           }
-          double a = Math.abs(weight[k]);
-          rowMag[i] += a;
-          colMag[j] += a;
         }
       }
-      return new LayerDensity(name, rows, cols, rowKept, colKept, toFloat(rowMag),
-          toFloat(colMag));
+      int perRow = inputs * taps;
+      int perColumn = unitsShared ? taps : rows * taps;
+      return new LayerDensity(name, rows, columnUnits, perRow, perColumn, rowKept, colKept,
+          toFloat(rowMag), toFloat(colMag));
     }
 
     private static float[] toFloat(double[] values) {
@@ -69,7 +90,7 @@ public record MaskSummary(String key, Map<String, LayerDensity> layers, long tot
     /** Kept fraction of every row (ROW) or column (COLUMN). */
     public double[] density(SliceAxis axis) {
       int[] kept = axis == SliceAxis.ROW ? rowKept : colKept;
-      int length = axis == SliceAxis.ROW ? cols : rows;
+      int length = axis == SliceAxis.ROW ? rowEntries : colEntries;
       double[] out = new double[kept.length];
       for (int i = 0; i < kept.length; i++) {
         out[i] = (double) kept[i] / length;

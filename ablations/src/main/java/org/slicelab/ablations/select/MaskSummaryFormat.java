@@ -15,19 +15,27 @@ import org.slicelab.ablations.cache.ArtifactCache;
  * The cache file of a {@link MaskSummary}, big-endian ({@link DataOutputStream}): magic
  * {@code "SLTH"}, format version (int, {@value #VERSION}), key (int length + UTF-8 bytes), compute
  * seconds (double), total and kept entries (long, long), layer count (int), then per layer: name
- * (modified UTF-8), rows, cols (int, int), kept per row and per column (ints), |W| sum per row and
+ * (modified UTF-8), rows, cols (int, int), in version 2 also the entries of one row and of one
+ * column unit (int, int), then kept per row and per column (ints), |W| sum per row and
  * per column (floats).
  */
 public final class MaskSummaryFormat implements ArtifactCache.Format<MaskSummary> {
-  /** Bumped whenever the layout above changes; files of another version are recomputed. */
-  static final int VERSION = 1;
+  /**
+   * Bumped whenever the layout above changes; files of another version are recomputed. Masks of
+   * Linear layers only (one entry per row and column pair) are still written as version 1, so
+   * files cached by earlier versions keep their bytes; masks with convolutions are version 2.
+   */
+  static final int VERSION = 2;
+  private static final int LINEAR_VERSION = 1;
   private static final int MAGIC = 0x534c5448; // "SLTH"
 
   @Override
   public void write(String key, MaskSummary summary, OutputStream stream) throws IOException {
     DataOutputStream out = new DataOutputStream(stream);
+    boolean linear = summary.layers().values().stream()
+        .allMatch(d -> d.rowEntries() == d.cols() && d.colEntries() == d.rows());
     out.writeInt(MAGIC);
-    out.writeInt(VERSION);
+    out.writeInt(linear ? LINEAR_VERSION : VERSION);
     byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
     out.writeInt(keyBytes.length);
     out.write(keyBytes);
@@ -39,6 +47,10 @@ public final class MaskSummaryFormat implements ArtifactCache.Format<MaskSummary
       out.writeUTF(d.name());
       out.writeInt(d.rows());
       out.writeInt(d.cols());
+      if (!linear) {
+        out.writeInt(d.rowEntries());
+        out.writeInt(d.colEntries());
+      }
       writeInts(out, d.rowKept());
       writeInts(out, d.colKept());
       writeFloats(out, d.rowMagnitude());
@@ -50,7 +62,11 @@ public final class MaskSummaryFormat implements ArtifactCache.Format<MaskSummary
   @Override
   public MaskSummary read(String key, InputStream stream) throws IOException {
     DataInputStream in = new DataInputStream(stream);
-    if (in.readInt() != MAGIC || in.readInt() != VERSION) {
+    if (in.readInt() != MAGIC) {
+      return null;
+    }
+    int version = in.readInt();
+    if (version != VERSION && version != LINEAR_VERSION) {
       return null;
     }
     byte[] storedKey = new byte[in.readInt()];
@@ -67,7 +83,10 @@ public final class MaskSummaryFormat implements ArtifactCache.Format<MaskSummary
       String name = in.readUTF();
       int rows = in.readInt();
       int cols = in.readInt();
-      layers.put(name, new MaskSummary.LayerDensity(name, rows, cols, readInts(in, rows),
+      int rowEntries = version == LINEAR_VERSION ? cols : in.readInt();
+      int colEntries = version == LINEAR_VERSION ? rows : in.readInt();
+      layers.put(name, new MaskSummary.LayerDensity(name, rows, cols, rowEntries, colEntries,
+          readInts(in, rows),
           readInts(in, cols), readFloats(in, rows), readFloats(in, cols)));
     }
     return new MaskSummary(key, Collections.unmodifiableMap(layers), total, kept, seconds);

@@ -2,7 +2,7 @@ package org.slicelab.ablations.select;
 
 import ai.djl.ndarray.NDArray;
 import java.util.List;
-import org.slicelab.ablations.backbone.TextClassifier;
+import org.slicelab.ablations.model.Classifier;
 import org.slicelab.ablations.train.TrainingTarget;
 
 /**
@@ -20,5 +20,5 @@ public interface MaskedTraining {
    * Prepares {@code model} to train every parameter while the entries of {@code weights} stay zero
    * where {@code masks} (same shapes, 0 or 1) is 0, after every optimizer step.
    */
-  TrainingTarget attach(TextClassifier model, List<NDArray> weights, List<NDArray> masks);
+  TrainingTarget attach(Classifier model, List<NDArray> weights, List<NDArray> masks);
 }

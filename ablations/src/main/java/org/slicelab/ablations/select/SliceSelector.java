@@ -1,9 +1,10 @@
 package org.slicelab.ablations.select;
 
+import org.slicelab.ablations.model.SliceAxis;
 import java.util.List;
 import java.util.Map;
-import org.slicelab.ablations.backbone.LinearLayer;
-import org.slicelab.ablations.backbone.TextClassifier;
+import org.slicelab.ablations.model.Classifier;
+import org.slicelab.ablations.model.WeightLayer;
 
 /**
  * Chooses which {@code rank} rows or columns of each targeted layer form its slice. Returns a
@@ -12,7 +13,7 @@ import org.slicelab.ablations.backbone.TextClassifier;
 public interface SliceSelector {
 
   /** Index sets (sorted, {@code rank} each) for every layer in {@code layers}. */
-  Map<String, int[]> select(TextClassifier model, List<LinearLayer> layers, SliceAxis axis,
+  Map<String, int[]> select(Classifier model, List<? extends WeightLayer> layers, SliceAxis axis,
       SelectionContext context);
 
   /** A contiguous window {@code [start, start + rank)}. */

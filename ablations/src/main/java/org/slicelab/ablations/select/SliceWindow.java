@@ -1,6 +1,6 @@
 package org.slicelab.ablations.select;
 
-import org.slicelab.ablations.backbone.LinearLayer;
+import org.slicelab.ablations.model.WeightLayer;
 import org.slicelab.ablations.config.Option;
 
 /**
@@ -26,7 +26,7 @@ public record SliceWindow(int rank, String position) {
     String p = position.trim();
     int start = p.contains(".") ? (int) Math.floor(Double.parseDouble(p) * dim)
         : Integer.parseInt(p);
-    LinearLayer.checkRank(rank, dim, layerName);
+    WeightLayer.checkRank(rank, dim, layerName);
     if (p.contains(".")) {
       start = Math.min(start, dim - rank);
     }

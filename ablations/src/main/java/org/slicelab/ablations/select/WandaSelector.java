@@ -1,10 +1,10 @@
 package org.slicelab.ablations.select;
 
+import org.slicelab.ablations.model.SliceAxis;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -13,18 +13,20 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
-import org.slicelab.ablations.backbone.LinearAdapter;
-import org.slicelab.ablations.backbone.LinearLayer;
-import org.slicelab.ablations.backbone.TextClassifier;
+import org.slicelab.ablations.model.Classifier;
+import org.slicelab.ablations.model.Examples;
+import org.slicelab.ablations.model.LayerAdapter;
+import org.slicelab.ablations.model.WeightLayer;
 import org.slicelab.ablations.train.Autograd;
-import org.slicelab.ablations.train.EncodedDataset;
 
 /**
  * Wanda importance (Sun et al. 2023): {@code S_ij = |W_ij| * ||X_:,j||_2}, where
- * {@code ||X_:,j||} is the L2 norm of input feature j of the layer over a calibration set (the
+ * {@code ||X_:,j||} is the L2 norm of input unit j of the layer over a calibration set (the
  * first {@code calib_size} training examples, padding tokens excluded) run through the model as
  * given (frozen, autograd off). A row's score is the sum of S over the row, a column's the sum over
- * the column.
+ * the column. On a convolution an input unit is a channel: its norm runs over every position of
+ * every calibration image, and a row or column sums over every kernel tap too (the im2col view,
+ * where a channel's columns are its shifted copies).
  *
  * <ul>
  *   <li>{@code wanda:most} / {@code wanda:least}: the r highest / lowest scores (ties: lower
@@ -63,27 +65,26 @@ public final class WandaSelector implements SliceSelector {
   }
 
   @Override
-  public Map<String, int[]> select(TextClassifier model, List<LinearLayer> layers, SliceAxis axis,
+  public Map<String, int[]> select(Classifier model, List<? extends WeightLayer> layers, SliceAxis axis,
       SelectionContext context) {
     int rank = context.window().rank();
-    for (LinearLayer layer : layers) {
+    for (WeightLayer layer : layers) {
       axis.checkRank(rank, layer);
     }
     Map<String, int[]> out = new LinkedHashMap<>();
     if (!window && category.equals("random")) {
-      for (LinearLayer layer : layers) {
+      for (WeightLayer layer : layers) {
         out.put(layer.name(), randomChoice(axis.dimension(layer), rank,
             randomFor(context.training().seed(), layer.name())));
       }
       return out;
     }
-    EncodedDataset train = context.data().train();
-    EncodedDataset calibration = train.range(0, Math.min(context.selection().calibSize(), train.size()));
+    Examples train = context.data().train();
+    Examples calibration = train.range(0, Math.min(context.selection().calibSize(), train.size()));
     Map<String, double[]> norms = calibrate(model, layers, calibration,
         context.training().batchSize(), context.manager());
-    for (LinearLayer layer : layers) {
-      double[] s = scores(layer.weight().toFloatArray(), layer.outFeatures(), layer.inFeatures(),
-          norms.get(layer.name()), axis);
+    for (WeightLayer layer : layers) {
+      double[] s = scores(layer, norms.get(layer.name()), axis);
       out.put(layer.name(), window ? bestWindow(s, rank, category.equals("most"))
           : choose(s, rank, category, null));
     }
@@ -91,29 +92,29 @@ public final class WandaSelector implements SliceSelector {
   }
 
   /**
-   * The L2 norm of every input feature of every layer over {@code data} (padding excluded),
+   * The L2 norm of every input unit of every layer over {@code data} (padding excluded),
    * computed in one pass of the model with autograd off. Layers keep their previous adapters.
    */
-  public static Map<String, double[]> calibrate(TextClassifier model, List<LinearLayer> layers,
-      EncodedDataset data, int batchSize, NDManager manager) {
+  public static Map<String, double[]> calibrate(Classifier model, List<? extends WeightLayer> layers,
+      Examples data, int batchSize, NDManager manager) {
     boolean recording = Autograd.isRecording();
     Autograd.setRecording(false);
-    Map<LinearLayer, List<LinearAdapter>> previous = new LinkedHashMap<>();
+    Map<WeightLayer, List<LayerAdapter>> previous = new LinkedHashMap<>();
     Map<String, InputNormRecorder> recorders = new LinkedHashMap<>();
     try {
-      for (LinearLayer layer : layers) {
+      for (WeightLayer layer : layers) {
         previous.put(layer, layer.adapters());
-        InputNormRecorder recorder = new InputNormRecorder(layer.inFeatures());
+        InputNormRecorder recorder = new InputNormRecorder(layer);
         recorders.put(layer.name(), recorder);
         layer.addAdapter(recorder);
       }
       for (int from = 0; from < data.size(); from += batchSize) {
         int to = Math.min(data.size(), from + batchSize);
         try (NDScope scope = new NDScope()) {
-          NDList batch = data.range(from, to).toArrays(manager);
-          NDArray mask = batch.get(1).toType(DataType.FLOAT32, false).expandDims(-1);
+          NDList inputs = Examples.inputs(data.range(from, to).toArrays(manager));
+          NDArray mask = model.calibrationMask(inputs);
           recorders.values().forEach(r -> r.setMask(mask));
-          model.logits(batch.get(0), batch.get(1), batch.get(2));
+          model.logits(inputs);
           recorders.values().forEach(r -> r.setMask(null));
           scope.suppressNotUsedWarning();
         }
@@ -136,15 +137,38 @@ public final class WandaSelector implements SliceSelector {
    */
   public static double[] scores(float[] weight, int rows, int cols, double[] norms,
       SliceAxis axis) {
-    if (norms.length != cols || weight.length != rows * cols) {
-      throw new IllegalArgumentException("weight [" + rows + ", " + cols + "] with "
-          + weight.length + " values and " + norms.length + " input norms do not match");
+    return scores(weight, rows, cols, 1, false, norms, axis);
+  }
+
+  /** Row or column Wanda scores of a weight layer, given the norms of its input units. */
+  public static double[] scores(WeightLayer layer, double[] norms, SliceAxis axis) {
+    return scores(layer.weight().toFloatArray(), layer.units(SliceAxis.ROW),
+        layer.units(SliceAxis.COLUMN), layer.taps(), layer.unitsShared(), norms, axis);
+  }
+
+  /**
+   * Row or column Wanda scores of a weight stored [rows, inputs, taps] (row-major; depthwise with
+   * {@code unitsShared}: [rows, 1, taps], input unit i being row i) given input-unit norms:
+   * S = |W| n (n of the entry's input unit), summed over each row or each input unit.
+   */
+  static double[] scores(float[] weight, int rows, int cols, int taps, boolean unitsShared,
+      double[] norms, SliceAxis axis) {
+    int inputs = unitsShared ? 1 : cols;
+    if (norms.length != cols || weight.length != rows * inputs * taps) {
+      throw new IllegalArgumentException("weight [" + rows + ", " + inputs + ", " + taps
+          + "] with " + weight.length + " values and " + norms.length
+          + " input norms do not match");
     }
     double[] out = new double[axis == SliceAxis.ROW ? rows : cols];
     for (int i = 0; i < rows; i++) {
-      for (int j = 0; j < cols; j++) {
-        double s = Math.abs(weight[i * cols + j]) * norms[j];
-        out[axis == SliceAxis.ROW ? i : j] += s;
+      for (int j = 0; j < inputs; j++) {
+        int unit = unitsShared ? i : j;
+        double n = norms[unit];
+        double sum = 0;
+        for (int t = 0; t < taps; t++) {
+          sum += Math.abs(weight[(i * inputs + j) * taps + t]);
+        }
+        out[axis == SliceAxis.ROW ? i : unit] += sum * n;
       }
     }
     return out;
@@ -247,30 +271,31 @@ public final class WandaSelector implements SliceSelector {
   }
 
   /**
-   * A pass-through adapter that accumulates, per input feature, the sum of squares of the layer
-   * input over real tokens. With a 3-D input [B, L, d] the current mask [B, L, 1] (1 = real token)
-   * is applied; a 2-D input [B, d] (the head's pooled input) has no padding.
+   * A pass-through adapter that accumulates, per input unit, the sum of squares of the layer
+   * input over every real position ({@link WeightLayer#inputUnitSquares}). Text inputs [B, L, d]
+   * are multiplied by the batch's mask [B, L, 1] (1 = real token); the head's pooled input [B, d]
+   * and images have no padding.
    */
-  public static final class InputNormRecorder implements LinearAdapter {
+  public static final class InputNormRecorder implements LayerAdapter {
+    private final WeightLayer layer;
     private final double[] sumSquares;
     private NDArray mask;
 
-    /** A recorder for a layer with {@code inFeatures} inputs. */
-    public InputNormRecorder(int inFeatures) {
-      this.sumSquares = new double[inFeatures];
+    /** A recorder for {@code layer}'s input units. */
+    public InputNormRecorder(WeightLayer layer) {
+      this.layer = layer;
+      this.sumSquares = new double[layer.units(SliceAxis.COLUMN)];
     }
 
-    /** The mask [B, L, 1] of the batch about to run (null: every position is real). */
+    /** The mask of the batch about to run (null: every position is real). */
     public void setMask(NDArray mask) {
       this.mask = mask;
     }
 
     @Override
     public NDArray apply(NDArray x, NDArray y) {
-      NDArray real = x.getShape().dimension() == 3 && mask != null ? x.mul(mask) : x;
-      int last = x.getShape().dimension() - 1;
-      int[] axes = IntStream.range(0, last).toArray();
-      float[] batchSums = real.square().sum(axes).toFloatArray();
+      boolean masked = mask != null && x.getShape().dimension() == mask.getShape().dimension();
+      float[] batchSums = layer.inputUnitSquares(x, masked ? mask : null).toFloatArray();
       for (int j = 0; j < batchSums.length; j++) {
         sumSquares[j] += batchSums[j];
       }
@@ -278,7 +303,7 @@ public final class WandaSelector implements SliceSelector {
     }
 
     @Override
-    public void mergeInto(LinearLayer layer) {
+    public void mergeInto(WeightLayer target) {
       // records only: nothing to fold
     }
 

@@ -3,16 +3,16 @@ package org.slicelab.ablations.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import java.io.Serializable;
+import org.slicelab.ablations.model.Examples;
 
 /**
  * Tokenized examples ready for batching: token ids, attention masks and token types (each
  * [n, maxLen]) and integer labels. Plain Java arrays, so it can be cached per JVM or broadcast.
  */
 public record EncodedDataset(long[][] inputIds, long[][] attentionMask, long[][] tokenTypeIds,
-    int[] labels) implements Serializable {
+    int[] labels) implements Examples {
 
-  /** Number of examples. */
+  @Override
   public int size() {
     return labels.length;
   }
@@ -22,7 +22,7 @@ public record EncodedDataset(long[][] inputIds, long[][] attentionMask, long[][]
     return inputIds.length == 0 ? 0 : inputIds[0].length;
   }
 
-  /** A subset by example indices, in that order. */
+  @Override
   public EncodedDataset select(int[] indices) {
     long[][] ids = new long[indices.length][];
     long[][] mask = new long[indices.length][];
@@ -37,7 +37,7 @@ public record EncodedDataset(long[][] inputIds, long[][] attentionMask, long[][]
     return new EncodedDataset(ids, mask, types, y);
   }
 
-  /** Examples {@code from} (inclusive) to {@code to} (exclusive). */
+  @Override
   public EncodedDataset range(int from, int to) {
     int[] idx = new int[to - from];
     for (int i = 0; i < idx.length; i++) {
@@ -50,6 +50,7 @@ public record EncodedDataset(long[][] inputIds, long[][] attentionMask, long[][]
    * The batch as arrays in {@code manager}: input ids, attention mask, token types, labels.
    * Columns after the longest real sequence are cut off (they are padding everywhere).
    */
+  @Override
   public NDList toArrays(NDManager manager) {
     int width = 1;
     for (long[] row : attentionMask) {

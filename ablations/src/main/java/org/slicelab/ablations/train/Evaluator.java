@@ -4,7 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import org.slicelab.ablations.backbone.TextClassifier;
+import org.slicelab.ablations.model.Classifier;
+import org.slicelab.ablations.model.Examples;
 
 /**
  * Batched inference with autograd off, returning accuracy, macro-F1 and loss, and (through
@@ -15,13 +16,13 @@ public final class Evaluator {
   }
 
   /** Evaluates {@code model} on {@code data} in batches of {@code batchSize}. */
-  public static ClassificationMetrics evaluate(TextClassifier model, EncodedDataset data,
+  public static ClassificationMetrics evaluate(Classifier model, Examples data,
       int batchSize, NDManager manager) {
     return predict(model, data, batchSize, manager).metrics();
   }
 
   /** Evaluates and keeps the per-example predictions and margins (data order). */
-  public static Evaluation predict(TextClassifier model, EncodedDataset data, int batchSize,
+  public static Evaluation predict(Classifier model, Examples data, int batchSize,
       NDManager manager) {
     boolean recording = Autograd.isRecording();
     Autograd.setRecording(false);
@@ -33,8 +34,8 @@ public final class Evaluator {
         int to = Math.min(data.size(), from + batchSize);
         try (NDScope scope = new NDScope()) {
           NDList batch = data.range(from, to).toArrays(manager);
-          NDArray logits = model.logits(batch.get(0), batch.get(1), batch.get(2));
-          lossSum += Losses.crossEntropy(logits, batch.get(3)).sum().getFloat();
+          NDArray logits = model.logits(Examples.inputs(batch));
+          lossSum += Losses.crossEntropy(logits, Examples.labels(batch)).sum().getFloat();
           long[] argmax = logits.argMax(1).toLongArray();
           int classes = (int) logits.getShape().get(1);
           float[] values = logits.toFloatArray();
@@ -46,7 +47,7 @@ public final class Evaluator {
         }
       }
       return new Evaluation(ClassificationMetrics.of(predicted, data.labels(),
-          model.head().outFeatures(), lossSum), predicted, margins);
+          model.head().units(org.slicelab.ablations.model.SliceAxis.ROW), lossSum), predicted, margins);
     } finally {
       Autograd.setRecording(recording);
     }

@@ -5,10 +5,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import org.slicelab.ablations.backbone.TextClassifier;
+import org.slicelab.ablations.model.Classifier;
+import org.slicelab.ablations.model.Examples;
 
 /**
- * Mini-batch training of a {@link TextClassifier} under a {@link TrainingTarget} (a fine-tuning
+ * Mini-batch training of a {@link Classifier} under a {@link TrainingTarget} (a fine-tuning
  * method): seeded shuffling, linear warm-up then decay, and one {@link TrainingStep} per batch
  * (AdamW, gradient clipping, per-thread autograd, every temporary freed when the step ends).
  */
@@ -17,8 +18,8 @@ public final class TrainingLoop {
   }
 
   /** Trains in place and reports what happened; throws {@link TrainingDiverged} on NaN loss. */
-  public static TrainingOutcome train(TextClassifier model, TrainingTarget method,
-      EncodedDataset data, NDManager manager, TrainingOptions options) {
+  public static TrainingOutcome train(Classifier model, TrainingTarget method,
+      Examples data, NDManager manager, TrainingOptions options) {
     int stepsPerEpoch = (data.size() + options.batchSize() - 1) / options.batchSize();
     int totalSteps = stepsPerEpoch * options.epochs();
     LearningRateSchedule schedule =
@@ -37,7 +38,7 @@ public final class TrainingLoop {
         epochLoss = 0;
         for (int from = 0; from < data.size(); from += options.batchSize()) {
           int to = Math.min(data.size(), from + options.batchSize());
-          EncodedDataset batch = data.select(Arrays.copyOfRange(order, from, to));
+          Examples batch = data.select(Arrays.copyOfRange(order, from, to));
           double lr = schedule.at(step.steps());
           TrainingStep.Timing t = step.run(batch, lr);
           stepMillis.add(t.totalNanos() / 1e6);
@@ -57,7 +58,7 @@ public final class TrainingLoop {
    * Forward and backward of the mean loss of one batch; returns the loss. Leaves grad mode off.
    * Same as {@link TrainingStep#forwardBackward}.
    */
-  public static float forwardBackward(TextClassifier model, EncodedDataset batch,
+  public static float forwardBackward(Classifier model, Examples batch,
       NDManager manager) {
     return TrainingStep.forwardBackward(model, batch, manager);
   }

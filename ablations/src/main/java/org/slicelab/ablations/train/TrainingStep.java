@@ -6,10 +6,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import java.util.ArrayList;
 import java.util.List;
-import org.slicelab.ablations.backbone.TextClassifier;
+import org.slicelab.ablations.model.Classifier;
+import org.slicelab.ablations.model.Examples;
 
 /**
- * One optimizer step of a {@link TextClassifier} under a {@link TrainingTarget} (a fine-tuning
+ * One optimizer step of a {@link Classifier} under a {@link TrainingTarget} (a fine-tuning
  * method): batch upload, forward and mean cross-entropy, per-thread autograd backward, AdamW with
  * clipping, and the method's after-step hook (moving slices get fresh optimizer state). Every temporary array of a
  * step lives in its own {@link NDScope} and is freed when the step ends.
@@ -20,7 +21,7 @@ import org.slicelab.ablations.backbone.TextClassifier;
  * from one thread.
  */
 public final class TrainingStep implements AutoCloseable {
-  private final TextClassifier model;
+  private final Classifier model;
   private final TrainingTarget method;
   private final NDManager manager;
   private final double weightDecay;
@@ -60,7 +61,7 @@ public final class TrainingStep implements AutoCloseable {
    * batch are created in {@code manager}. The optimizer state is created lazily, after the probe
    * batch if the method needs one.
    */
-  public TrainingStep(TextClassifier model, TrainingTarget method, NDManager manager,
+  public TrainingStep(Classifier model, TrainingTarget method, NDManager manager,
       double weightDecay, double gradClip) {
     Autograd.ensureEngine();
     this.model = model;
@@ -80,7 +81,7 @@ public final class TrainingStep implements AutoCloseable {
    * For methods that select from full gradients (SIFT): forward and backward of {@code batch}
    * without an update, then the method's selection, then zeroed gradients. No-op otherwise.
    */
-  public void probeIfNeeded(EncodedDataset batch) {
+  public void probeIfNeeded(Examples batch) {
     if (!method.needsProbeBatch()) {
       return;
     }
@@ -108,7 +109,7 @@ public final class TrainingStep implements AutoCloseable {
    *
    * @throws TrainingDiverged when the loss is NaN or infinite (no update is applied then)
    */
-  public Timing run(EncodedDataset batch, double lr) {
+  public Timing run(Examples batch, double lr) {
     prepareOptimizer();
     long t0 = System.nanoTime();
     long t1;
@@ -160,7 +161,7 @@ public final class TrainingStep implements AutoCloseable {
    * Forward and backward of the mean loss of one batch, with no update; returns the loss and
    * leaves grad mode off. The step's arrays belong to the caller's scope.
    */
-  public static float forwardBackward(TextClassifier model, EncodedDataset batch,
+  public static float forwardBackward(Classifier model, Examples batch,
       NDManager manager) {
     Autograd.setRecording(true);
     NDArray loss;
@@ -174,10 +175,10 @@ public final class TrainingStep implements AutoCloseable {
   }
 
   /** Uploads the batch and computes its mean cross-entropy (records a graph if grad mode is on). */
-  private static NDArray meanLoss(TextClassifier model, EncodedDataset batch, NDManager manager) {
+  private static NDArray meanLoss(Classifier model, Examples batch, NDManager manager) {
     NDList arrays = batch.toArrays(manager);
-    NDArray logits = model.logits(arrays.get(0), arrays.get(1), arrays.get(2));
-    return Losses.crossEntropy(logits, arrays.get(3)).mean();
+    NDArray logits = model.logits(Examples.inputs(arrays));
+    return Losses.crossEntropy(logits, Examples.labels(arrays)).mean();
   }
 
   /** Releases the optimizer state (the model and method stay the caller's). */

@@ -4,16 +4,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.slicelab.ablations.backbone.BertConfig;
 import org.slicelab.ablations.backbone.FloatTensor;
 import org.slicelab.ablations.backbone.Backbone;
 import org.slicelab.ablations.backbone.Backbones;
+import org.slicelab.ablations.backbone.TextBackbone;
 import org.slicelab.ablations.backbone.TextTokenizer;
 import org.slicelab.ablations.data.DatasetSplits;
 import org.slicelab.ablations.data.ExampleFingerprint;
 import org.slicelab.ablations.data.LabeledText;
 import org.slicelab.ablations.data.Dataset;
 import org.slicelab.ablations.data.Datasets;
+import org.slicelab.ablations.model.Examples;
 import org.slicelab.ablations.train.EncodedDataset;
 
 /**
@@ -37,19 +38,9 @@ public final class TrialResources {
     return Backbones.get(name);
   }
 
-  /** The default backbone's shape. */
-  public BertConfig config() {
-    return backbone(Backbones.DEFAULT).config();
-  }
-
   /** The default backbone's weights by Hugging Face name (read once per JVM). */
   public Map<String, FloatTensor> pretrainedWeights() {
     return backbone(Backbones.DEFAULT).weights();
-  }
-
-  /** SHA-256 of the default backbone's weight file. */
-  public String weightsChecksum() {
-    return backbone(Backbones.DEFAULT).weightsSha256();
   }
 
   /** The default backbone's tokenizer, truncating and padding to {@code maxLen}. */
@@ -59,7 +50,7 @@ public final class TrialResources {
 
   /** A backbone's tokenizer, truncating and padding to {@code maxLen} (cached). */
   public TextTokenizer tokenizer(String backbone, int maxLen) {
-    Backbone b = backbone(backbone);
+    TextBackbone b = Backbones.text(backbone);
     return tokenizers.computeIfAbsent(b.name() + "/" + maxLen,
         k -> new TextTokenizer(b.tokenizerPath(), maxLen));
   }
@@ -105,7 +96,7 @@ public final class TrialResources {
    * @param validationIds example ids of the validation subsample, in order
    * @param testIds example ids of the test subsample, in order
    */
-  public record TaskData(EncodedDataset train, EncodedDataset validation, EncodedDataset test,
+  public record TaskData(Examples train, Examples validation, Examples test,
       String dataChecksum, List<String> labelNames, List<String> trainIds,
       List<String> validationIds, List<String> testIds) {
     /** Copies the lists. */

@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Map;
 import org.slicelab.ablations.backbone.Backbone;
 import org.slicelab.ablations.backbone.FloatTensor;
-import org.slicelab.ablations.backbone.ModelExport;
-import org.slicelab.ablations.backbone.TextClassifier;
 import org.slicelab.ablations.method.FineTuningMethod;
 import org.slicelab.ablations.method.MethodContext;
+import org.slicelab.ablations.model.Classifier;
+import org.slicelab.ablations.model.ClassifierFactory;
 import org.slicelab.ablations.select.SelectionData;
 import org.slicelab.ablations.train.Autograd;
 import org.slicelab.ablations.train.ClassificationMetrics;
@@ -66,18 +66,17 @@ public final class TrialRunner {
       TrialResources.TaskData data = resources.taskData(spec);
       Backbone backbone = resources.backbone(spec.backbone());
       Provenance.addInputs(provenance, backbone, data);
-      Map<String, FloatTensor> weights = backbone.weights();
-      if (spec.init().equals("random")) {
-        weights = TextClassifier.randomLike(weights, spec.seed());
-      }
-      TextClassifier model = TextClassifier.create(manager, backbone.config(), weights,
-          data.numClasses(), spec.seed());
+      Map<String, FloatTensor> weights = spec.init().equals("random")
+          ? backbone.randomLike(spec.seed()) : backbone.weights();
+      Classifier model = backbone.create(manager, weights, data.numClasses(), spec.seed());
       TrainingOptions training = new TrainingOptions(spec.epochs(), spec.batchSize(),
           spec.effectiveLr(), spec.warmupFraction(), spec.weightDecay(), spec.gradClip(),
           spec.seed());
       FineTuningMethod method = spec.newMethod();
-      method.attach(model, new MethodContext(manager, new SelectionData(
-          backbone.config(), backbone.weights(), data.train(),
+      // lottery-ticket rounds rewind to the pretrained weights, whatever the trial's init
+      ClassifierFactory pretrained = (m, classes, headSeed) -> backbone.create(m,
+          backbone.weights(), classes, headSeed);
+      method.attach(model, new MethodContext(manager, new SelectionData(pretrained, data.train(),
           data.dataChecksum().substring(0, 12) + "-" + backbone.weightsSha256()
               .substring(0, 12), spec.dataSeed(), spec.trainSize(), spec.maxLen()), training));
       metrics.put("trainable_params", method.trainableParameterCount());
@@ -116,8 +115,8 @@ public final class TrialRunner {
           outcome.trainSeconds() > 0
               ? (double) data.train().size() * spec.epochs() / outcome.trainSeconds() : 0.0);
       if (saveModel != null) {
-        metrics.put("saved_bytes", ModelExport.save(model, saveModel, data.labelNames(),
-            backbone.tokenizerPath(), Map.of("trial_id", spec.trialId(), "spec", spec.toJson())));
+        metrics.put("saved_bytes", backbone.save(model, saveModel, data.labelNames(),
+            Map.of("trial_id", spec.trialId(), "spec", spec.toJson())));
       }
       metrics.put("trial_seconds", seconds(start));
       var curves = new java.util.ArrayList<>(outcome.curve());
@@ -136,7 +135,7 @@ public final class TrialRunner {
     }
   }
 
-  private static void injectFault(TrialSpec spec, TextClassifier model) {
+  private static void injectFault(TrialSpec spec, Classifier model) {
     switch (spec.fault()) {
       case "throw" -> throw new IllegalStateException("injected fault (fault = throw)");
       case "nan" -> model.head().bias().muli(Float.NaN);

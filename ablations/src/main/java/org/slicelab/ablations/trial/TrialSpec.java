@@ -92,6 +92,15 @@ public final class TrialSpec implements Serializable {
   public static final Option<Integer> MAX_LEN = Option.integer("max_len", 128,
       "tokens per example (truncation and padding)", v -> v >= 8 && v <= 512,
       "an integer in [8, 512]");
+  /** Default of {@code image_size}: see {@link #IMAGE_SIZE}. */
+  public static final int DEFAULT_IMAGE_SIZE = 96;
+  /**
+   * Option {@code image_size}: images are resized to this square size (vision backbones only;
+   * added after the first results, so it stays out of the trial id at its default).
+   */
+  public static final Option<Integer> IMAGE_SIZE = Option.integer("image_size",
+      DEFAULT_IMAGE_SIZE, "image side in pixels after resizing (vision backbones)",
+      v -> v >= 16 && v <= 1024, "an integer in [16, 1024]");
   // ---- optimisation ------------------------------------------------------------------------
   /** Option {@code seed}. */
   public static final Option<Long> SEED = Option.longInteger("seed", 1,
@@ -124,7 +133,7 @@ public final class TrialSpec implements Serializable {
 
   /** The core options, in validation order. */
   private static final List<Option<?>> CORE = List.of(METHOD, INIT, FAULT, BACKBONE, DATASET,
-      TRAIN_SIZE, VAL_SIZE, TEST_SIZE, DATA_SEED, MAX_LEN, SEED, EPOCHS, BATCH_SIZE, LR,
+      TRAIN_SIZE, VAL_SIZE, TEST_SIZE, DATA_SEED, MAX_LEN, IMAGE_SIZE, SEED, EPOCHS, BATCH_SIZE, LR,
       WEIGHT_DECAY, WARMUP_FRACTION, GRAD_CLIP);
 
   /** Every option (core, then each method's), in validation order. */
@@ -136,7 +145,8 @@ public final class TrialSpec implements Serializable {
    * of the canonical JSON, and so out of the trial id, while it holds its neutral value. Every
    * new option must be registered here with the value that means "as before".
    */
-  public static final Map<String, Object> ADDED_LATER = Map.of();
+  public static final Map<String, Object> ADDED_LATER = Map.of("image_size",
+      DEFAULT_IMAGE_SIZE);
 
   private static final ObjectMapper JSON = JsonMapper.builder()
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
@@ -280,6 +290,7 @@ public final class TrialSpec implements Serializable {
   public int testSize() { return TEST_SIZE.in(values); }
   public long dataSeed() { return DATA_SEED.in(values); }
   public int maxLen() { return MAX_LEN.in(values); }
+  public int imageSize() { return IMAGE_SIZE.in(values); }
   public long seed() { return SEED.in(values); }
   public int epochs() { return EPOCHS.in(values); }
   public int batchSize() { return BATCH_SIZE.in(values); }
@@ -329,6 +340,7 @@ public final class TrialSpec implements Serializable {
     public Builder valSize(int v) { return set("val_size", v); }
     public Builder testSize(int v) { return set("test_size", v); }
     public Builder maxLen(int v) { return set("max_len", v); }
+    public Builder imageSize(int v) { return set("image_size", v); }
     public Builder seed(long v) { return set("seed", v); }
     public Builder epochs(int v) { return set("epochs", v); }
     public Builder batchSize(int v) { return set("batch_size", v); }

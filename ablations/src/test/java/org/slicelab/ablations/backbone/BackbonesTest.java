@@ -42,14 +42,14 @@ class BackbonesTest {
   @Test
   void twelveLayerBackbonesHaveTheDeclaredShape() {
     for (String name : new String[] {"bge-small", "e5-small"}) {
-      Backbone b = Backbones.get(name);
+      TextBackbone b = Backbones.text(name);
       assertEquals(12, b.config().layers());
       // weights() checks every tensor against the config and fails on a mismatch
       assertEquals(5 + 12 * 16, b.weights().size(), name);
       assertEquals(64, b.weightsSha256().length());
       assertSame(b.weights(), Backbones.get(name).weights(), "read once per JVM");
     }
-    assertEquals(BertConfig.miniLm(), Backbones.get("minilm").config());
+    assertEquals(BertConfig.miniLm(), Backbones.text("minilm").config());
   }
 
   @Test

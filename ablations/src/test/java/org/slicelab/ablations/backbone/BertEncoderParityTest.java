@@ -48,7 +48,7 @@ class BertEncoderParityTest {
   @ParameterizedTest(name = "{0} at {1} thread(s)")
   @CsvSource({"all-minilm-l6-v2, 1", "bge-small, 1", "e5-small, 1", "all-minilm-l6-v2, 2"})
   void lastHiddenStateMatchesOnnxRuntime(String name, int threads) {
-    Backbone backbone = Backbones.get(name);
+    TextBackbone backbone = Backbones.text(name);
     TextTokenizer.Encoded batch;
     try (TextTokenizer own = new TextTokenizer(backbone.tokenizerPath(), 32)) {
       batch = own.encode(SENTENCES);

@@ -60,7 +60,7 @@ class CheckpointBackboneTest {
   void tokensHiddenStatesAndLogitsMatchTransformers(String name) throws IOException {
     Path dir = fixture(name);
     JsonNode ref = JSON.readTree(dir.resolve("reference.json").toFile());
-    Backbone backbone = Backbones.get(dir.toString());
+    TextBackbone backbone = Backbones.text(dir.toString());
     assertEquals(ref.get("kind").asText(), backbone.config().modelType());
     int maxLen = ref.get("max_len").asInt();
     List<String> sentences = new ArrayList<>();
@@ -116,7 +116,7 @@ class CheckpointBackboneTest {
 
   @Test
   void robertaIsReadFromShardsWithItsPositionOffset() {
-    Backbone roberta = Backbones.get(fixture("tiny-roberta").toString());
+    TextBackbone roberta = Backbones.text(fixture("tiny-roberta").toString());
     assertEquals(2, roberta.config().positionOffset());
     assertEquals(1, roberta.config().typeVocab());
     assertEquals(roberta.config().maxPositions() - 2, roberta.config().maxSequenceLength());
@@ -125,12 +125,12 @@ class CheckpointBackboneTest {
 
   @Test
   void ownExportLoadsBackWithIdenticalOutputs(@TempDir Path tmp) {
-    Backbone source = Backbones.get(fixture("tiny-bert").toString());
+    TextBackbone source = Backbones.text(fixture("tiny-bert").toString());
     Map<String, FloatTensor> changed = TextClassifier.randomLike(source.weights(), 7);
     TextClassifier model = TextClassifier.create(manager, source.config(), changed, 3, 5);
     Path out = tmp.resolve("export");
     ModelExport.save(model, out, List.of("a", "b", "c"), source.tokenizerPath(), Map.of());
-    Backbone loaded = Backbones.get(out.toString());
+    TextBackbone loaded = Backbones.text(out.toString());
     assertEquals(source.config(), loaded.config());
     for (Map.Entry<String, FloatTensor> e : changed.entrySet()) {
       assertEquals(e.getValue(), loaded.weights().get(e.getKey()), e.getKey());
@@ -171,7 +171,7 @@ class CheckpointBackboneTest {
   @Test
   void shapesThatDoNotMatchTheConfigAreRejectedOnLoad(@TempDir Path tmp) throws IOException {
     Path dir = edited(tmp, c -> c.put("intermediate_size", 48));
-    Backbone b = Backbones.get(dir.toString());
+    TextBackbone b = Backbones.text(dir.toString());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::weights);
     assertTrue(e.getMessage().contains("encoder.layer.0.intermediate.dense.weight")
         && e.getMessage().contains("[64, 32]") && e.getMessage().contains("[48, 32]"),

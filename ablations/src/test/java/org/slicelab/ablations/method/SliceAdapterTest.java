@@ -10,7 +10,7 @@ import java.util.Arrays;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.slicelab.ablations.backbone.LinearLayer;
-import org.slicelab.ablations.select.SliceAxis;
+import org.slicelab.ablations.model.SliceAxis;
 import org.slicelab.ablations.testing.MethodHarness;
 import org.slicelab.ablations.train.Autograd;
 

@@ -1,5 +1,6 @@
 package org.slicelab.ablations.select;
 
+import org.slicelab.ablations.model.SliceAxis;
 import org.slicelab.ablations.method.MethodOptions;
 import org.slicelab.ablations.testing.TrialContexts;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

@@ -1,5 +1,6 @@
 package org.slicelab.ablations.select;
 
+import org.slicelab.ablations.model.SliceAxis;
 import org.slicelab.ablations.testing.TrialContexts;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slicelab.ablations.backbone.BertConfig;
 import org.slicelab.ablations.backbone.BertEncoder;
-import org.slicelab.ablations.backbone.LinearAdapter;
+import org.slicelab.ablations.model.LayerAdapter;
+import org.slicelab.ablations.model.WeightLayer;
 import org.slicelab.ablations.backbone.LinearLayer;
 import org.slicelab.ablations.backbone.TextClassifier;
 import org.slicelab.ablations.testing.TinyModels;
@@ -58,7 +60,7 @@ class WandaSelectorTest {
   private static double[] craftedNorms() {
     LinearLayer layer = new LinearLayer("crafted", manager.create(WEIGHT, new Shape(5, 4)),
         manager.zeros(new Shape(5)));
-    WandaSelector.InputNormRecorder recorder = new WandaSelector.InputNormRecorder(4);
+    WandaSelector.InputNormRecorder recorder = new WandaSelector.InputNormRecorder(layer);
     layer.addAdapter(recorder);
     float[] flat = new float[16];
     for (int t = 0; t < 4; t++) {
@@ -139,14 +141,14 @@ class WandaSelectorTest {
     TextClassifier model = TinyModels.classifier(manager, 3);
     EncodedDataset data = TinyModels.data(12, 12, 5);
     LinearLayer query = model.encoder().linearLayers().get(0);
-    LinearAdapter foreign = new LinearAdapter() {
+    LayerAdapter foreign = new LayerAdapter() {
       @Override
       public NDArray apply(NDArray x, NDArray y) {
         return y;
       }
 
       @Override
-      public void mergeInto(LinearLayer layer) {
+      public void mergeInto(WeightLayer layer) {
       }
     };
     query.addAdapter(foreign);

@@ -3,6 +3,7 @@ package org.slicelab.ablations.testing;
 import ai.djl.ndarray.NDManager;
 import java.util.Map;
 import org.slicelab.ablations.backbone.FloatTensor;
+import org.slicelab.ablations.backbone.TextClassifier;
 import org.slicelab.ablations.method.MaskedFullFineTuning;
 import org.slicelab.ablations.method.MethodContext;
 import org.slicelab.ablations.select.SelectionContext;
@@ -27,7 +28,8 @@ public final class TrialContexts {
   /** Selection data of the tiny model over {@code data}, with cache key {@code key}. */
   public static SelectionData data(TrialSpec spec, Map<String, FloatTensor> weights,
       EncodedDataset data, String key) {
-    return new SelectionData(TinyModels.CONFIG, weights, data, key, spec.dataSeed(),
+    return new SelectionData((manager, classes, headSeed) -> TextClassifier.create(manager,
+        TinyModels.CONFIG, weights, classes, headSeed), data, key, spec.dataSeed(),
         spec.trainSize(), spec.maxLen());
   }
 

@@ -16,7 +16,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slicelab.ablations.backbone.Backbone;
+import org.slicelab.ablations.backbone.TextBackbone;
 import org.slicelab.ablations.backbone.Backbones;
 import org.slicelab.ablations.cache.CacheDirs;
 
@@ -52,8 +52,8 @@ class HadoopCheckpointsTest {
   @Test
   void aHadoopUriBackboneIsCopiedOnceAndLoadsLikeTheDirectory() throws Exception {
     System.setProperty(CacheDirs.PROPERTY, cache.toString());
-    Backbone remote = Backbones.get(URI_TINY);
-    Backbone local = Backbones.get(TINY.toString());
+    TextBackbone remote = Backbones.text(URI_TINY);
+    TextBackbone local = Backbones.text(TINY.toString());
     assertEquals(local.config(), remote.config());
     assertEquals(local.weightsSha256(), remote.weightsSha256());
     assertEquals(local.weights().keySet(), remote.weights().keySet());

@@ -1,8 +1,10 @@
-package org.slicelab.ablations.select;
+package org.slicelab.ablations.model;
 
-import org.slicelab.ablations.backbone.LinearLayer;
 
-/** Which way a slice cuts W [d_out, d_in]: rows (output units) or columns (input features). */
+/**
+ * Which way a slice cuts a weight seen as a matrix ({@link WeightLayer}): rows (output units) or
+ * columns (input units: features of a Linear, channels of a convolution across every tap).
+ */
 public enum SliceAxis {
   /** Rows of W: output units. */
   ROW,
@@ -10,13 +12,13 @@ public enum SliceAxis {
   COLUMN;
 
   /** The length of this axis in {@code layer}'s weight. */
-  public int dimension(LinearLayer layer) {
-    return this == ROW ? layer.outFeatures() : layer.inFeatures();
+  public int dimension(WeightLayer layer) {
+    return layer.units(this);
   }
 
   /** Throws (naming the trial option {@code rank}) when {@code rank} exceeds this axis. */
-  public void checkRank(int rank, LinearLayer layer) {
-    LinearLayer.checkRank(rank, dimension(layer), layer.name() + " (" + label() + "s)");
+  public void checkRank(int rank, WeightLayer layer) {
+    WeightLayer.checkRank(rank, dimension(layer), layer.name() + " (" + label() + "s)");
   }
 
   /** The other axis. */
