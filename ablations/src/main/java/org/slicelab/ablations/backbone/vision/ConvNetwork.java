@@ -133,7 +133,17 @@ public final class ConvNetwork {
 
   /** The feature map averaged over its positions: [B, C]. */
   public NDArray pooledFeatures(NDArray images) {
-    return featureMap(images).mean(new int[] {2, 3});
+    return globalAverage(featureMap(images), false);
+  }
+
+  /**
+   * The mean of an NCHW map over its positions: [B, C], or [B, C, 1, 1] with {@code keep}
+   * (DJL's PyTorch mean takes one axis at a time).
+   */
+  static NDArray globalAverage(NDArray x, boolean keep) {
+    Shape s = x.getShape();
+    NDArray mean = x.reshape(s.get(0), s.get(1), -1).mean(new int[] {2});
+    return keep ? mean.reshape(s.get(0), s.get(1), 1, 1) : mean;
   }
 
   /**
@@ -216,7 +226,7 @@ public final class ConvNetwork {
         return new PoolOp(PoolSpec.of(layer));
       case "GlobalAveragePooling2D": {
         boolean keep = layer.bool("keepdims", false);
-        return in -> in.get(0).mean(new int[] {2, 3}, keep);
+        return in -> globalAverage(in.get(0), keep);
       }
       case "Flatten":
         return in -> {
