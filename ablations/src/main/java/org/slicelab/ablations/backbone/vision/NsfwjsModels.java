@@ -44,7 +44,7 @@ public final class NsfwjsModels {
 
   private static final String CONVERTER = "nsfwjs-to-layers.js";
   private static final long NODE_TIMEOUT_MINUTES = 10;
-  private static final ArtifactCache<Path> CONVERTED = new ArtifactCache<>("backbone",
+  static final ArtifactCache<Path> CONVERTED = new ArtifactCache<>("backbone",
       "nsfwjs-4.4.0", ".receipt", new Receipt());
 
   private NsfwjsModels() {
