@@ -2,6 +2,7 @@ package org.slicelab.ablations.backbone.vision;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +26,7 @@ import org.slicelab.ablations.cache.Checksums;
  * (an unknown one is named with its type), every layer's options and shapes
  * ({@link NetworkPlan}), and the manifest against the weights the layers need (a missing,
  * surplus or differently shaped tensor is named with both shapes, an unsupported dtype named).
- * {@link #weights} then reads the shards once: float32 values, or uint8/uint16-quantized ones
+ * {@link #weights} then reads the shards: float32 values, or uint8/uint16-quantized ones
  * ({@code value = min + scale * q}, as TF.js dequantizes). Tensors keep their Keras names
  * ({@code layer/kernel}) and layouts.
  */
@@ -37,7 +37,6 @@ public final class TfjsModelFile {
   private final NetworkPlan plan;
   private final ImageNormalization normalization;
   private final List<Group> groups;
-  private volatile Map<String, FloatTensor> weights;
 
   /** One manifest group: shard files read as one byte sequence, then its tensors in order. */
   private record Group(List<Path> paths, List<Entry> entries) {
@@ -120,20 +119,11 @@ public final class TfjsModelFile {
   }
 
   /**
-   * Every weight tensor by Keras name, in Keras layout and layer order (read on first call,
-   * then shared; do not modify).
+   * Every weight tensor by Keras name, in Keras layout and layer order, read from the shards on
+   * each call (callers keep what they need).
    */
   public Map<String, FloatTensor> weights() {
-    Map<String, FloatTensor> w = weights;
-    if (w == null) {
-      synchronized (this) {
-        if (weights == null) {
-          weights = Collections.unmodifiableMap(readWeights());
-        }
-        w = weights;
-      }
-    }
-    return w;
+    return readWeights();
   }
 
   private Map<String, FloatTensor> readWeights() {
@@ -179,7 +169,7 @@ public final class TfjsModelFile {
       if (paths.size() == 1) {
         return Files.readAllBytes(paths.get(0));
       }
-      var out = new java.io.ByteArrayOutputStream();
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
       for (Path p : paths) {
         out.write(Files.readAllBytes(p));
       }
