@@ -1,0 +1,38 @@
+package org.slicelab.ablations.backbone.vision;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Activation;
+import java.util.List;
+
+/**
+ * The Keras activations SliceLab runs, by their Keras names, on NCHW or [B, F] tensors (softmax
+ * over the channel / feature axis 1).
+ */
+public final class Activations {
+  /** Supported Keras activation names. */
+  public static final List<String> NAMES = List.of("linear", "relu", "relu6", "sigmoid", "tanh",
+      "softmax");
+
+  private Activations() {
+  }
+
+  /** Throws naming {@code layer} when {@code name} is not supported. */
+  public static void check(String name, KerasLayer layer) {
+    if (!NAMES.contains(name)) {
+      throw layer.invalid("has activation '" + name + "': supported are " + NAMES);
+    }
+  }
+
+  /** {@code name} applied to {@code x}. */
+  public static NDArray apply(String name, NDArray x) {
+    return switch (name) {
+      case "linear" -> x;
+      case "relu" -> Activation.relu(x);
+      case "relu6" -> Activation.relu6(x);
+      case "sigmoid" -> Activation.sigmoid(x);
+      case "tanh" -> Activation.tanh(x);
+      case "softmax" -> x.softmax(1);
+      default -> throw new IllegalArgumentException("unsupported activation '" + name + "'");
+    };
+  }
+}

@@ -1,0 +1,141 @@
+package org.slicelab.ablations.backbone.vision;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
+import java.util.ArrayList;
+import java.util.List;
+import org.slicelab.ablations.model.LayerAdapter;
+import org.slicelab.ablations.model.SliceAxis;
+import org.slicelab.ablations.model.WeightLayer;
+
+/**
+ * A Keras {@code Conv2D} or {@code DepthwiseConv2D} as a {@link WeightLayer}, on NCHW
+ * activations: weight [out, in, kh, kw], or [channels, 1, kh, kw] for a depthwise layer (one
+ * filter per channel, so its rows and input units are the same channels). A 1x1 convolution is
+ * a Linear applied at every position. Padding follows TensorFlow ({@link Padding2d#same});
+ * the Keras activation is not part of the layer (adapters act on the pre-activation output).
+ */
+public final class ConvLayer implements WeightLayer {
+  private final ConvSpec spec;
+  private final NDArray weight;
+  private final NDArray bias;
+  private final List<LayerAdapter> adapters = new ArrayList<>();
+
+  /** A layer over existing weight and bias (null when the layer has none) arrays, not copied. */
+  public ConvLayer(ConvSpec spec, NDArray weight, NDArray bias) {
+    long[] shape = weight.getShape().getShape();
+    if (shape.length != 4 || shape[2] != spec.kernel()[0] || shape[3] != spec.kernel()[1]
+        || (spec.depthwise() && shape[1] != 1)) {
+      throw new IllegalArgumentException("layer '" + spec.layer() + "': weight shape "
+          + weight.getShape() + " does not fit a " + spec.kernel()[0] + "x" + spec.kernel()[1]
+          + (spec.depthwise() ? " depthwise" : "") + " convolution");
+    }
+    this.spec = spec;
+    this.weight = weight;
+    this.bias = bias;
+  }
+
+  /** The layer's geometry and Keras activation. */
+  public ConvSpec spec() {
+    return spec;
+  }
+
+  @Override
+  public String name() {
+    return spec.layer();
+  }
+
+  @Override
+  public NDArray weight() {
+    return weight;
+  }
+
+  @Override
+  public NDArray bias() {
+    return bias;
+  }
+
+  @Override
+  public int units(SliceAxis axis) {
+    return (int) weight.getShape().get(axis == SliceAxis.ROW || spec.depthwise() ? 0 : 1);
+  }
+
+  @Override
+  public int taps() {
+    return spec.kernel()[0] * spec.kernel()[1];
+  }
+
+  @Override
+  public boolean unitsShared() {
+    return spec.depthwise();
+  }
+
+  @Override
+  public int activationUnitAxis() {
+    return 1;
+  }
+
+  @Override
+  public NDArray product(NDArray x, NDArray weightPart) {
+    return convolve(x, weightPart, null);
+  }
+
+  @Override
+  public NDArray mixUnits(NDArray activations, NDArray m) {
+    long from = m.getShape().get(0);
+    long to = m.getShape().get(1);
+    return Conv2d.conv2d(activations, m.transpose().reshape(to, from, 1, 1)).singletonOrThrow();
+  }
+
+  @Override
+  public NDArray forward(NDArray x) {
+    NDArray y = convolve(x, weight, bias);
+    for (LayerAdapter adapter : adapters) {
+      y = adapter.apply(x, y);
+    }
+    return y;
+  }
+
+  @Override
+  public NDArray inputUnitSquares(NDArray x, NDArray mask) {
+    NDArray squares = x.square();
+    if (mask != null) {
+      squares = squares.mul(mask);
+    }
+    return squares.sum(new int[] {0, 2, 3});
+  }
+
+  @Override
+  public void addAdapter(LayerAdapter adapter) {
+    adapters.add(adapter);
+  }
+
+  @Override
+  public List<LayerAdapter> adapters() {
+    return List.copyOf(adapters);
+  }
+
+  @Override
+  public void clearAdapters() {
+    adapters.clear();
+  }
+
+  /**
+   * The convolution of {@code x} with {@code w} (and {@code b} when not null) at this layer's
+   * stride, dilation and TF padding; depthwise: one group per channel of {@code w}.
+   */
+  private NDArray convolve(NDArray x, NDArray w, NDArray b) {
+    Shape xs = x.getShape();
+    Padding2d padding = spec.padding((int) xs.get(2), (int) xs.get(3));
+    int groups = spec.depthwise() ? (int) w.getShape().get(0) : 1;
+    Shape stride = new Shape(spec.stride()[0], spec.stride()[1]);
+    Shape dilation = new Shape(spec.dilation()[0], spec.dilation()[1]);
+    if (padding.symmetric()) {
+      return Conv2d.conv2d(x, w, b, stride, padding.symmetricShape(), dilation, groups)
+          .singletonOrThrow();
+    }
+    return Conv2d.conv2d(padding.apply(x, 0), w, b, stride, new Shape(0, 0), dilation, groups)
+        .singletonOrThrow();
+  }
+}

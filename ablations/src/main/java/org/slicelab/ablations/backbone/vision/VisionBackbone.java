@@ -1,0 +1,132 @@
+package org.slicelab.ablations.backbone.vision;
+
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slicelab.ablations.backbone.Backbone;
+import org.slicelab.ablations.backbone.FloatTensor;
+import org.slicelab.ablations.model.Architecture;
+import org.slicelab.ablations.model.Classifier;
+import org.slicelab.ablations.model.Modality;
+
+/**
+ * A convolutional image backbone from a TF.js layers {@code model.json} (a built-in nsfwjs
+ * model, converted once into the cache, or a user's file). The topology is read and checked on
+ * first use of {@link #plan()}; {@link #weights()} reads the shards once and keeps them in
+ * PyTorch layout under Keras names ({@code block_1_expand/kernel}, ...), which is how
+ * {@link ImageClassifier#parameters()} names them too, plus the batch-norm running statistics
+ * and the dropped head's tensors.
+ */
+public final class VisionBackbone implements Backbone {
+  private final String name;
+  private final Supplier<Path> modelJson;
+  private volatile TfjsModelFile file;
+  private volatile Map<String, FloatTensor> weights;
+
+  /** A backbone called {@code name} whose {@code model.json} {@code modelJson} supplies. */
+  public VisionBackbone(String name, Supplier<Path> modelJson) {
+    this.name = name;
+    this.modelJson = modelJson;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public Modality modality() {
+    return Modality.IMAGE;
+  }
+
+  /** The model file, read and checked on first call. */
+  public TfjsModelFile file() {
+    TfjsModelFile f = file;
+    if (f == null) {
+      synchronized (this) {
+        if (file == null) {
+          file = TfjsModelFile.read(modelJson.get());
+        }
+        f = file;
+      }
+    }
+    return f;
+  }
+
+  /** The checked topology, shapes and backbone cut. */
+  public NetworkPlan plan() {
+    return file().plan();
+  }
+
+  /** The pixel normalisation the network expects. */
+  public ImageNormalization normalization() {
+    return file().normalization();
+  }
+
+  /** The network's own (pretraining) input size in pixels: its input layer's height. */
+  public int nativeImageSize() {
+    return plan().height();
+  }
+
+  /** Every Conv2D and DepthwiseConv2D of the backbone as a weight layer; pooled feature width. */
+  @Override
+  public Architecture architecture() {
+    NetworkPlan plan = plan();
+    List<Architecture.LayerShape> layers = new ArrayList<>();
+    for (KerasLayer layer : plan.backbone()) {
+      if (layer.type().equals("Conv2D") || layer.type().equals("DepthwiseConv2D")) {
+        boolean depthwise = layer.type().equals("DepthwiseConv2D");
+        long[] kernel = plan.weightShapes(layer).get(layer.name()
+            + (depthwise ? "/depthwise_kernel" : "/kernel"));
+        layers.add(new Architecture.LayerShape(layer.name(), (int) kernel[depthwise ? 2 : 3],
+            (int) kernel[2], depthwise));
+      }
+    }
+    return new Architecture(layers, layers.stream().map(Architecture.LayerShape::name).toList(),
+        plan.featureChannels());
+  }
+
+  @Override
+  public Map<String, FloatTensor> weights() {
+    Map<String, FloatTensor> w = weights;
+    if (w == null) {
+      synchronized (this) {
+        if (weights == null) {
+          Map<String, FloatTensor> torch = new LinkedHashMap<>();
+          file().weights().forEach((k, v) -> torch.put(k, KerasLayouts.toTorch(k, v)));
+          weights = Collections.unmodifiableMap(torch);
+        }
+        w = weights;
+      }
+    }
+    return w;
+  }
+
+  @Override
+  public String weightsSha256() {
+    return file().weightsSha256();
+  }
+
+  @Override
+  public Map<String, FloatTensor> randomLike(long seed) {
+    return KerasInit.randomLike(weights(), seed);
+  }
+
+  @Override
+  public ImageClassifier create(NDManager manager, Map<String, FloatTensor> weights,
+      int numClasses, long headSeed) {
+    return ImageClassifier.create(manager, plan(), weights, numClasses, headSeed);
+  }
+
+  @Override
+  public long save(Classifier model, Path dir, List<String> labelNames,
+      Map<String, String> metadata) {
+    return TfjsModelWriter.write((ImageClassifier) model, dir, normalization(), labelNames,
+        metadata);
+  }
+}
