@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.codec.digest.DigestUtils;
+import org.slicelab.ablations.backbone.vision.VisionBackbones;
 import org.slicelab.ablations.cache.CacheDirs;
 
 /**
@@ -54,9 +55,13 @@ public final class Backbones {
     BUILT_IN.put(backbone.name(), backbone);
   }
 
-  /** The built-in names, canonical ones first, then {@code alias (= name)} entries. */
+  /**
+   * The built-in names: text encoders, then image networks ({@link VisionBackbones}), then
+   * {@code alias (= name)} entries.
+   */
   public static List<String> builtInNames() {
     List<String> names = new ArrayList<>(BUILT_IN.keySet());
+    names.addAll(VisionBackbones.builtInNames());
     ALIASES.forEach((alias, name) -> names.add(alias + " (= " + name + ")"));
     return names;
   }
@@ -77,7 +82,8 @@ public final class Backbones {
       throw unknown(value);
     }
     String name = ALIASES.getOrDefault(value, value);
-    if (BUILT_IN.containsKey(name) || isCheckpoint(name)) {
+    if (BUILT_IN.containsKey(name) || VisionBackbones.isBuiltIn(name)
+        || VisionBackbones.isModelJson(name) || isCheckpoint(name)) {
       return name;
     }
     throw unknown(value);
@@ -85,8 +91,9 @@ public final class Backbones {
 
   private static IllegalArgumentException unknown(String value) {
     return new IllegalArgumentException("trial option 'backbone' = '" + value + "' is invalid: "
-        + "must be one of " + String.join(", ", builtInNames()) + ", or the path of a Hugging "
-        + "Face checkpoint directory (config.json, model.safetensors, tokenizer.json)");
+        + "must be one of " + String.join(", ", builtInNames()) + ", the path of a Hugging "
+        + "Face checkpoint directory (config.json, model.safetensors, tokenizer.json), or the "
+        + "path of a TF.js layers model.json (a Keras image classifier)");
   }
 
   /**
@@ -98,6 +105,14 @@ public final class Backbones {
     Backbone builtIn = BUILT_IN.get(name);
     if (builtIn != null) {
       return builtIn;
+    }
+    if (VisionBackbones.isBuiltIn(name) || VisionBackbones.isModelJson(name)) {
+      try {
+        return VisionBackbones.get(name);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("trial option 'backbone' = '" + value
+            + "' is invalid: " + e.getMessage(), e);
+      }
     }
     return CHECKPOINTS.computeIfAbsent(name, k -> {
       try {

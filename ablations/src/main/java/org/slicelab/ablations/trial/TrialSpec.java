@@ -60,9 +60,10 @@ public final class TrialSpec implements Serializable {
       "fine-tuning method: " + Methods.names(), Methods.names());
   /** Option {@code backbone}: a built-in name or a checkpoint directory. */
   public static final Option<String> BACKBONE = Option.text("backbone", Backbones.DEFAULT,
-      "pretrained backbone: " + String.join(", ", Backbones.builtInNames()) + ", or a Hugging "
+      "pretrained backbone: " + String.join(", ", Backbones.builtInNames()) + ", a Hugging "
           + "Face BERT/RoBERTa checkpoint directory (a path or file: URI holding config.json, "
-          + "model.safetensors or a sharded index, tokenizer.json)", v -> true,
+          + "model.safetensors or a sharded index, tokenizer.json), or a TF.js layers "
+          + "model.json of a Keras image classifier", v -> true,
       "a built-in backbone name or a checkpoint directory").normalizeWith(Backbones::canonical);
   /** Option {@code init}: pretrained or random encoder weights. */
   public static final Option<String> INIT = Option.oneOf("init", "pretrained",

@@ -1,5 +1,6 @@
 package org.slicelab.ablations.backbone.vision;
 
+import org.slicelab.ablations.data.image.ImageNormalization;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -32,7 +33,7 @@ public final class ImageClassifier implements Classifier {
 
   /**
    * Builds a classifier in {@code manager} from weights in PyTorch layout under Keras names
-   * ({@link VisionBackbone#weights}), with a fresh head drawn from N(0, 0.02) with
+   * ({@link KerasBackbone#weights}), with a fresh head drawn from N(0, 0.02) with
    * {@code headSeed} and a zero bias (the rule of the text classifier).
    */
   public static ImageClassifier create(NDManager manager, NetworkPlan plan,

@@ -1,5 +1,6 @@
 package org.slicelab.ablations.backbone.vision;
 
+import org.slicelab.ablations.data.image.ImageNormalization;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
@@ -88,8 +89,7 @@ public final class TfjsModelFile {
         .getParent(), where);
     checkAgainstPlan(groups, plan, where);
     JsonNode norm = root.path("userDefinedMetadata").path("slicelab").path("imageNormalization");
-    ImageNormalization normalization = norm.isObject() ? ImageNormalization.fromJson(norm)
-        : ImageNormalization.UNIT_RANGE;
+    ImageNormalization normalization = NormalizationJson.read(norm);
     return new TfjsModelFile(modelJson, plan, normalization, groups);
   }
 

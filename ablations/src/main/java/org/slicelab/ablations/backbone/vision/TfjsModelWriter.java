@@ -1,5 +1,6 @@
 package org.slicelab.ablations.backbone.vision;
 
+import org.slicelab.ablations.data.image.ImageNormalization;
 import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -79,7 +80,7 @@ public final class TfjsModelWriter {
       count += e.getValue().numel();
     }
     ObjectNode slicelab = root.putObject("userDefinedMetadata").putObject("slicelab");
-    slicelab.set("imageNormalization", normalization.toJson());
+    slicelab.set("imageNormalization", NormalizationJson.write(normalization));
     labelNames.forEach(slicelab.putArray("labels")::add);
     ObjectNode provenance = slicelab.putObject("provenance");
     metadata.forEach(provenance::put);

@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class VisionBackbones {
   private static final Map<String, String> BUILT_IN = new LinkedHashMap<>();
-  private static final Map<String, VisionBackbone> CREATED = new ConcurrentHashMap<>();
+  private static final Map<String, KerasBackbone> CREATED = new ConcurrentHashMap<>();
 
   static {
     BUILT_IN.put("mobilenet-v2", "mobilenet_v2");
@@ -45,11 +45,11 @@ public final class VisionBackbones {
    * The backbone for a built-in name or a {@code model.json} path (checked when first used:
    * the file must exist).
    */
-  public static VisionBackbone get(String value) {
+  public static KerasBackbone get(String value) {
     return CREATED.computeIfAbsent(value, v -> {
       String model = BUILT_IN.get(v);
       if (model != null) {
-        return new VisionBackbone(v, () -> NsfwjsModels.modelJson(model));
+        return new KerasBackbone(v, () -> NsfwjsModels.modelJson(model));
       }
       if (!isModelJson(v)) {
         throw new IllegalArgumentException("'" + v + "' is neither an image backbone ("
@@ -59,7 +59,7 @@ public final class VisionBackbones {
       if (!Files.isRegularFile(path)) {
         throw new IllegalArgumentException("the TF.js model " + path + " is not a file");
       }
-      return new VisionBackbone(v, () -> path);
+      return new KerasBackbone(v, () -> path);
     });
   }
 }

@@ -52,12 +52,17 @@ public record ImageNormalization(float scale, float[] mean, float[] std) impleme
     return std.clone();
   }
 
+  /** The network input for 8-bit value {@code pixel} of channel {@code channel}. */
+  public float apply(int channel, int pixel) {
+    return (pixel * scale - mean[channel]) / std[channel];
+  }
+
   /** The normalised value of each 8-bit value, per channel: [3][256]. */
   float[][] lookupTables() {
     float[][] tables = new float[3][256];
     for (int c = 0; c < 3; c++) {
       for (int p = 0; p < 256; p++) {
-        tables[c][p] = (p * scale - mean[c]) / std[c];
+        tables[c][p] = apply(c, p);
       }
     }
     return tables;

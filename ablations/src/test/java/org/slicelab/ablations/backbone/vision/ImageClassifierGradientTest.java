@@ -25,7 +25,7 @@ class ImageClassifierGradientTest {
   @Test
   void gradientsMatchFiniteDifferences() {
     Path json = TinyKerasModel.standard().write(dir, false);
-    VisionBackbone backbone = new VisionBackbone("tiny", () -> json);
+    KerasBackbone backbone = new KerasBackbone("tiny", () -> json);
     try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
       ImageClassifier model = backbone.create(manager, backbone.weights(), 3, 2);
       manager.getEngine().setRandomSeed(4);

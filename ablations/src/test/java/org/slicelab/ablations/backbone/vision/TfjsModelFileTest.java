@@ -1,5 +1,6 @@
 package org.slicelab.ablations.backbone.vision;
 
+import org.slicelab.ablations.data.image.ImageNormalization;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -32,7 +33,7 @@ class TfjsModelFileTest {
       // exact: the file's bytes decode to min + scale * q in float32, as TF.js does
       assertArrayEquals(e.getValue(), weights.get(e.getKey()).values(), e.getKey());
     }
-    assertEquals(ImageNormalization.UNIT_RANGE, file.normalization());
+    assertEquals(ImageNormalization.ZERO_TO_ONE, file.normalization());
     assertEquals(64, file.weightsSha256().length());
   }
 

@@ -30,12 +30,12 @@ class VisionExportTest {
   @Test
   void tinyModelRoundTrips() {
     Path json = TinyKerasModel.standard().write(dir.resolve("tiny"), true);
-    roundTrip(new VisionBackbone("tiny", () -> json), 12);
+    roundTrip(new KerasBackbone("tiny", () -> json), 12);
   }
 
   @Test
   void mobileNetRoundTripsWithItsNormalisation() {
-    VisionBackbone reloaded = roundTrip(VisionBackbones.get("mobilenet-v2-mid"), 64);
+    KerasBackbone reloaded = roundTrip(VisionBackbones.get("mobilenet-v2-mid"), 64);
     assertEquals(VisionBackbones.get("mobilenet-v2-mid").normalization(),
         reloaded.normalization());
     assertEquals(0.5f, reloaded.normalization().mean()[0]);
@@ -44,7 +44,7 @@ class VisionExportTest {
   @Test
   void adaptersMustBeMergedFirst() {
     Path json = TinyKerasModel.standard().write(dir.resolve("tiny"), false);
-    VisionBackbone backbone = new VisionBackbone("tiny", () -> json);
+    KerasBackbone backbone = new KerasBackbone("tiny", () -> json);
     Autograd.setRecording(false);
     try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
       ImageClassifier model = backbone.create(manager, backbone.weights(), 2, 3);
@@ -65,7 +65,7 @@ class VisionExportTest {
   }
 
   /** Perturbs every parameter (as training would), exports, reloads, compares; returns it. */
-  private VisionBackbone roundTrip(VisionBackbone backbone, int size) {
+  private KerasBackbone roundTrip(KerasBackbone backbone, int size) {
     Autograd.setRecording(false);
     try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
       manager.getEngine().setRandomSeed(5);
@@ -76,7 +76,7 @@ class VisionExportTest {
       Path out = dir.resolve("export-" + backbone.name());
       long bytes = backbone.save(trained, out, List.of("x", "y", "z"), Map.of("seed", "9"));
       assertTrue(bytes > 0);
-      VisionBackbone reloaded = new VisionBackbone("reloaded", () -> out.resolve("model.json"));
+      KerasBackbone reloaded = new KerasBackbone("reloaded", () -> out.resolve("model.json"));
       assertEquals(backbone.plan().featureLayer(), reloaded.plan().featureLayer());
       assertEquals(TfjsModelWriter.POOL, reloaded.plan().head().get(0).name());
       ImageClassifier loaded = reloaded.create(manager, reloaded.weights(), 2, 1);

@@ -1,5 +1,6 @@
 package org.slicelab.ablations.backbone.vision;
 
+import org.slicelab.ablations.data.image.ImageNormalization;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

@@ -25,7 +25,7 @@ class VisionParityTest {
       "inception-v3, inception_v3"})
   void pooledFeaturesAndHeadLogitsMatchTensorFlowJs(String name, String model) {
     VisionFixture fixture = VisionFixture.load(model);
-    VisionBackbone backbone = VisionBackbones.get(name);
+    KerasBackbone backbone = VisionBackbones.get(name);
     assertEquals(fixture.root().get("featureLayer").asText(), backbone.plan().featureLayer());
     Autograd.setRecording(false);
     try (NDManager manager = NDManager.newBaseManager("PyTorch")) {

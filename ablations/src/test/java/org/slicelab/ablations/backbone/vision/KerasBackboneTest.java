@@ -1,5 +1,6 @@
 package org.slicelab.ablations.backbone.vision;
 
+import org.slicelab.ablations.data.image.ImageNormalization;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,8 +17,8 @@ import org.slicelab.ablations.model.Modality;
 import org.slicelab.ablations.train.Autograd;
 
 /** The built-in MobileNetV2 as a backbone: layers, parameters, normalisation, random init. */
-class VisionBackboneTest {
-  private static final VisionBackbone MOBILENET = VisionBackbones.get("mobilenet-v2");
+class KerasBackboneTest {
+  private static final KerasBackbone MOBILENET = VisionBackbones.get("mobilenet-v2");
 
   @Test
   void mobileNetArchitecture() {
@@ -31,7 +32,7 @@ class VisionBackboneTest {
     assertEquals(1280, a.features());
     assertEquals(224, MOBILENET.nativeImageSize());
     assertEquals("out_relu", MOBILENET.plan().featureLayer());
-    assertEquals(ImageNormalization.UNIT_RANGE, MOBILENET.normalization());
+    assertEquals(ImageNormalization.ZERO_TO_ONE, MOBILENET.normalization());
     assertEquals(64, MOBILENET.weightsSha256().length());
   }
 

@@ -1,5 +1,6 @@
 package org.slicelab.ablations.backbone.vision;
 
+import org.slicelab.ablations.data.image.ImageNormalization;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,11 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.slicelab.ablations.backbone.Backbone;
+import org.slicelab.ablations.backbone.VisionBackbone;
+import org.slicelab.ablations.data.image.ImageInput;
 import org.slicelab.ablations.backbone.FloatTensor;
 import org.slicelab.ablations.model.Architecture;
 import org.slicelab.ablations.model.Classifier;
-import org.slicelab.ablations.model.Modality;
 
 /**
  * A convolutional image backbone from a TF.js layers {@code model.json} (a built-in nsfwjs
@@ -22,14 +23,15 @@ import org.slicelab.ablations.model.Modality;
  * {@link ImageClassifier#parameters()} names them too, plus the batch-norm running statistics
  * and the dropped head's tensors.
  */
-public final class VisionBackbone implements Backbone {
+public final class KerasBackbone implements VisionBackbone {
   private final String name;
   private final Supplier<Path> modelJson;
   private volatile TfjsModelFile file;
   private volatile Map<String, FloatTensor> weights;
+  private volatile Integer minimumSize;
 
   /** A backbone called {@code name} whose {@code model.json} {@code modelJson} supplies. */
-  public VisionBackbone(String name, Supplier<Path> modelJson) {
+  public KerasBackbone(String name, Supplier<Path> modelJson) {
     this.name = name;
     this.modelJson = modelJson;
   }
@@ -37,11 +39,6 @@ public final class VisionBackbone implements Backbone {
   @Override
   public String name() {
     return name;
-  }
-
-  @Override
-  public Modality modality() {
-    return Modality.IMAGE;
   }
 
   /** The model file, read and checked on first call. */
@@ -66,6 +63,36 @@ public final class VisionBackbone implements Backbone {
   /** The pixel normalisation the network expects. */
   public ImageNormalization normalization() {
     return file().normalization();
+  }
+
+  @Override
+  public ImageInput input(int imageSize) {
+    return new ImageInput(imageSize, minimumImageSize(), normalization());
+  }
+
+  /**
+   * The smallest square input the network's strides and kernels accept (every layer keeps at
+   * least one position), found once from the plan's shape rule.
+   */
+  public int minimumImageSize() {
+    Integer m = minimumSize;
+    if (m == null) {
+      int size = 1;
+      while (size < nativeImageSize() && !accepts(size)) {
+        size++;
+      }
+      minimumSize = m = size;
+    }
+    return m;
+  }
+
+  private boolean accepts(int size) {
+    try {
+      plan().backboneShapesAt(size);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** The network's own (pretraining) input size in pixels: its input layer's height. */
