@@ -45,12 +45,17 @@ public final class Attention {
    * The products written out; scaling and mask go into the scores in place. The scores and
    * probabilities are closed as soon as they are used: Java handles would otherwise keep both
    * [B, H, L, L] arrays of every layer until the step ends (measured: +160-230 MiB of native
-   * peak at 128 tokens). Autograd holds its own references to what the backward pass needs.
+   * peak at 128 tokens). Autograd holds its own references to what the backward pass needs,
+   * which is why the scale is a torch-allocated scalar ({@link Scalars}): DJL's
+   * {@code muli(float)} would leave autograd a scalar in a Java buffer that the next garbage
+   * collection frees, and the backward pass would read freed memory (NaN gradients in about one
+   * benchmark run of six at two threads; {@code GraphMemorySafetyTest}).
    */
   static NDArray explicit(NDArray q, NDArray k, NDArray v, NDArray maskBias) {
     NDArray probabilities;
     try (NDArray keysT = k.transpose(0, 1, 3, 2); NDArray scores = q.matMul(keysT)) {
-      scores.muli((float) (1 / Math.sqrt(q.getShape().get(3))));
+      // not scores.muli(float): autograd saves the scale, which must not be a Java buffer
+      Scalars.multiplyInPlace(scores, (float) (1 / Math.sqrt(q.getShape().get(3))));
       if (maskBias != null) {
         scores.addi(maskBias);
       }

@@ -25,6 +25,13 @@ public final class Scalars {
     }
   }
 
+  /** {@code x *= value} in place, safe to differentiate; returns {@code x}. */
+  public static NDArray multiplyInPlace(NDArray x, float value) {
+    try (NDArray scalar = scalarLike(x, value)) {
+      return x.muli(scalar);
+    }
+  }
+
   /** {@code x / value}, safe to differentiate. */
   public static NDArray divide(NDArray x, float value) {
     try (NDArray scalar = scalarLike(x, value)) {

@@ -163,10 +163,21 @@ public final class TrainingStep implements AutoCloseable {
    */
   public static float forwardBackward(Classifier model, Examples batch,
       NDManager manager) {
+    return forwardBackward(model, batch, manager, () -> { });
+  }
+
+  /**
+   * {@link #forwardBackward(TextClassifier, EncodedDataset, NDManager)} with {@code betweenPasses}
+   * run after the forward pass and before the backward pass (tests use it to show that the
+   * recorded graph holds no memory that the JVM may free meanwhile).
+   */
+  static float forwardBackward(TextClassifier model, EncodedDataset batch, NDManager manager,
+      Runnable betweenPasses) {
     Autograd.setRecording(true);
     NDArray loss;
     try {
       loss = meanLoss(model, batch, manager);
+      betweenPasses.run();
       Autograd.backward(loss);
     } finally {
       Autograd.setRecording(false);

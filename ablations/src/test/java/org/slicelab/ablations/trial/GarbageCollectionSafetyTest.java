@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slicelab.ablations.testing.GarbageCollectionPressure;
 
 /**
  * Regression test for a use-after-free: arrays backed by Java direct buffers that PyTorch saves
@@ -26,26 +27,11 @@ class GarbageCollectionSafetyTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"full", "slicefine", "sift", "lora"})
-  void trainingUnderConstantGarbageCollectionMatchesAQuietRun(String method) throws Exception {
+  void trainingUnderConstantGarbageCollectionMatchesAQuietRun(String method) {
     TrialRunner runner = new TrialRunner();
     List<Object> quiet = fingerprint(runner.run(tiny(method)));
-    Thread collector = new Thread(() -> {
-      while (!Thread.currentThread().isInterrupted()) {
-        System.gc();
-        try {
-          Thread.sleep(1);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "gc-pressure");
-    collector.setDaemon(true);
-    collector.start();
-    try {
+    try (GarbageCollectionPressure pressure = GarbageCollectionPressure.start()) {
       assertEquals(quiet, fingerprint(runner.run(tiny(method))));
-    } finally {
-      collector.interrupt();
-      collector.join();
     }
   }
 }

@@ -18,7 +18,8 @@ import java.util.List;
  * @param level two-sided level of that interval (its ends are the one-sided test bounds)
  * @param threshold the rule in words
  * @param thresholdValue the threshold (or margin) in points
- * @param n seeds behind the decisive comparison (paired, collapses excluded)
+ * @param n seeds behind the decisive comparison (paired; see docs/claims.md for how each rule
+ *     takes collapsed runs)
  * @param verdict {@link #REPRODUCED}, {@link #NOT_REPRODUCED} or {@link #INCONCLUSIVE}
  * @param verdictWide the verdict at the wide margin (±2 points) for equivalence claims, else the
  *     same as {@code verdict}

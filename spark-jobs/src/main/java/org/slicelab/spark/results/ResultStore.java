@@ -84,14 +84,19 @@ public final class ResultStore {
     System.getProperties().stringPropertyNames().stream()
         .filter(k -> k.startsWith("spark.hadoop."))
         .forEach(k -> conf.set(k.substring("spark.hadoop.".length()), System.getProperty(k)));
-    // Plain local files, without Hadoop's .crc side files.
-    conf.setClass("fs.file.impl", RawLocalFileSystem.class, FileSystem.class);
-    conf.setBoolean("fs.file.impl.disable.cache", true);
     boolean hasScheme = out.matches("[A-Za-z][A-Za-z0-9+.-]+:.*");
     try {
       Path root = hasScheme ? new Path(URI.create(out))
           : new Path("file", null, java.nio.file.Path.of(out).toAbsolutePath().normalize()
               .toString());
+      if ("file".equalsIgnoreCase(root.toUri().getScheme())) {
+        // Plain local files, without Hadoop's .crc side files. Only for a local directory: the
+        // file system of another scheme is cached and shared, and its settings would make
+        // FileSystem.getLocal(its conf) return this raw one (a ClassCastException in Hadoop's
+        // own copyToLocalFile)
+        conf.setClass("fs.file.impl", RawLocalFileSystem.class, FileSystem.class);
+        conf.setBoolean("fs.file.impl.disable.cache", true);
+      }
       // fails early on an unknown scheme or an unreachable file system
       ResultStore store = new ResultStore(root, conf);
       if (store.fs.exists(store.root) && !store.fs.getFileStatus(store.root).isDirectory()) {

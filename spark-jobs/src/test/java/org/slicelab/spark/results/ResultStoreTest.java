@@ -13,6 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import java.net.URI;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
@@ -21,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slicelab.ablations.train.CurvePoint;
 import org.slicelab.ablations.trial.TrialSpec;
+import org.slicelab.spark.backbone.LocalTestFileSystem;
 import org.slicelab.spark.sweep.SweepTestSupport;
 
 class ResultStoreTest {
@@ -114,6 +119,16 @@ class ResultStoreTest {
       assertEquals(1, ResultTables.panelTrials(spark, out, "g", "p2").count());
       return null;
     });
+  }
+
+  @Test
+  void aHadoopLocationLeavesTheSharedFileSystemUsable() throws Exception {
+    String out = LocalTestFileSystem.SCHEME + "://" + dir.resolve("remote");
+    ResultStore.open(out).prepare();
+    // the file system of a non-file scheme is cached and shared with other users in the JVM
+    FileSystem shared = FileSystem.get(URI.create(out), new Configuration());
+    assertTrue(FileSystem.getLocal(shared.getConf()) instanceof LocalFileSystem,
+        "the results store's local-file settings must not reach it");
   }
 
   @Test
