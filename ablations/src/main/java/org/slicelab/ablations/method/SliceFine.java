@@ -149,10 +149,11 @@ public final class SliceFine implements FineTuningMethod {
     for (WeightLayer layer : targets) {
       int[] indices = chosen.get(layer.name());
       install(layer, axis, indices);
-      int rowStart = settings.window().start(layer.units(SliceAxis.ROW),
-          layer.name() + " (rows)");
-      int columnStart = settings.window().start(layer.units(SliceAxis.COLUMN),
-          layer.name() + " (columns)");
+      // only the axes this mode slices must fit (a convolution may have 3 input channels)
+      int rowStart = settings.mode().equals("column") ? 0
+          : settings.window().start(layer.units(SliceAxis.ROW), layer.name() + " (rows)");
+      int columnStart = settings.mode().equals("row") ? 0
+          : settings.window().start(layer.units(SliceAxis.COLUMN), layer.name() + " (columns)");
       nextStart.put(layer, new int[] {rowStart, columnStart});
     }
   }
