@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.codec.digest.DigestUtils;
 import org.slicelab.ablations.backbone.vision.VisionBackbones;
 import org.slicelab.ablations.cache.CacheDirs;
+import org.slicelab.ablations.model.Modality;
 
 /**
  * Finds a {@link Backbone} by the value of the trial option {@code backbone}: a built-in name
@@ -64,6 +65,15 @@ public final class Backbones {
     names.addAll(VisionBackbones.builtInNames());
     ALIASES.forEach((alias, name) -> names.add(alias + " (= " + name + ")"));
     return names;
+  }
+
+  /**
+   * What a {@code backbone} value reads, from its name alone (nothing is loaded): image for the
+   * built-in image networks and TF.js {@code model.json} paths, text otherwise.
+   */
+  public static Modality modalityOf(String value) {
+    return VisionBackbones.isBuiltIn(value) || VisionBackbones.isModelJson(value)
+        ? Modality.IMAGE : Modality.TEXT;
   }
 
   /** Whether {@code value} names a checkpoint location rather than a built-in backbone. */

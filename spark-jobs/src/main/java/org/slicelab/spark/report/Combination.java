@@ -46,6 +46,11 @@ public record Combination(String backbone, String dataset) {
     return new LinkedHashMap<>(sorted);
   }
 
+  /** What the pair's backbone reads: {@code text} or {@code image}. */
+  public String modality() {
+    return Backbones.modalityOf(backbone).label();
+  }
+
   /** {@code backbone × dataset}, for headings and table columns. */
   public String label() {
     return backbone + " × " + dataset;

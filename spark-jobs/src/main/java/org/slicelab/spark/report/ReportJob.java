@@ -313,6 +313,7 @@ public final class ReportJob {
         field("grid", DataTypes.StringType),
         field("claim_id", DataTypes.StringType),
         field("claim", DataTypes.StringType),
+        field("modality", DataTypes.StringType),
         field("backbone", DataTypes.StringType),
         field("dataset", DataTypes.StringType),
         field("verdict", DataTypes.StringType),
@@ -347,8 +348,8 @@ public final class ReportJob {
   }
 
   static Row universalityRow(String grid, Combination pair, Claim c) {
-    return RowFactory.create(grid, c.id(), c.claim(), pair.backbone(), pair.dataset(),
-        c.verdict(), c.verdictWide(), c.atPointEstimate(), nullable(c.observed()), (long) c.n(),
+    return RowFactory.create(grid, c.id(), c.claim(), pair.modality(), pair.backbone(),
+        pair.dataset(), c.verdict(), c.verdictWide(), c.atPointEstimate(), nullable(c.observed()), (long) c.n(),
         c.seedsNeeded() < 0 ? null : (long) c.seedsNeeded());
   }
 

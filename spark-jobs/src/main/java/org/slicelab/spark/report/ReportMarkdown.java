@@ -192,7 +192,9 @@ final class ReportMarkdown {
     combos.forEach(c -> md.append(' ').append(cell(c.combination().label())).append(" |"));
     md.append(" reproduced in |\n| --- |");
     combos.forEach(c -> md.append(" --- |"));
-    md.append(" ---: |\n");
+    md.append(" ---: |\n| *modality* |");
+    combos.forEach(c -> md.append(' ').append(c.combination().modality()).append(" |"));
+    md.append(" |\n");
     for (String id : ids) {
       md.append("| **").append(id).append("** |");
       int reproduced = 0;

@@ -113,6 +113,13 @@ class UniversalityReportTest {
     return spark.read().parquet(summary.dir().resolve(name).toString()).collectAsList();
   }
 
+  @Test
+  void aPairsModalityComesFromItsBackbonesName() {
+    assertEquals("text", new Combination(MINILM, SPAM).modality());
+    assertEquals("image", new Combination("mobilenet-v2", "fashion-mnist").modality());
+    assertEquals("image", new Combination("/models/my-cnn/model.json", "/data/pets").modality());
+  }
+
   static String pairOf(Row r) {
     return r.getAs("backbone") + " x " + r.getAs("dataset");
   }
@@ -135,6 +142,7 @@ class UniversalityReportTest {
         && r.getAs("backbone").equals(BGE)).findFirst().orElseThrow();
     assertEquals(-6.0, d.<Double>getAs("observed_points"), 1e-6);
     assertEquals(3L, (long) d.getAs("n_seeds"));
+    assertEquals("text", d.getAs("modality"));
     // the third pair has only head-only trials: its claims are judged (no data), not borrowed
     String third = " @ " + CHECKPOINT + " x " + SENTIMENT + "?test=yelp&train=amazon";
     assertEquals(Claim.INCONCLUSIVE, verdict.get("protocol_head_full_gap" + third));
