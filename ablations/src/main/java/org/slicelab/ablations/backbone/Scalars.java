@@ -13,6 +13,9 @@ import ai.djl.ndarray.types.Shape;
  * turn to NaN or garbage (seen as "diverged at step 2" whenever a collection ran mid-step, which
  * is common when two trials share an executor). The scalars made here are allocated by PyTorch
  * itself ({@code torch::full}), so the graph owns them and closing the Java handle is safe.
+ * Every number that enters a recorded graph goes through here: the explicit attention's
+ * {@code muli(float)} once did not, and gave NaN gradients at two torch threads
+ * ({@code GraphMemorySafetyTest} checks every method's step for such memory).
  */
 public final class Scalars {
   private Scalars() {

@@ -21,9 +21,9 @@ import org.slicelab.ablations.train.TrainingStep;
  * twice in one JVM gives bit-identical losses and gradient norms at every step, the second time
  * with a thread forcing a garbage collection every millisecond. Before the explicit attention's
  * scale became a torch-allocated scalar, {@code slicefine_r1_row} stopped with a NaN loss in one
- * benchmark run of six ({@code GraphMemorySafetyTest} is the fast, deterministic version of this
- * check). Long: about 2 minutes per method on 2 quiet cores (one method took 4 minutes on a
- * loaded machine); run with {@code bin/slicelab-test -Plong}.
+ * benchmark run of six, and here its first step under pressure had an infinite gradient norm
+ * ({@code GraphMemorySafetyTest} is the fast, deterministic version of this check). Long: 28 minutes for the six methods on 2 cores shared with other jobs (load average
+ * 8-12); run with {@code bin/slicelab-test -Plong}.
  */
 @Tag("long")
 class BenchStepStressLongTest {

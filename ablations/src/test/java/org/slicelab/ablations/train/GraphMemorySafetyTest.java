@@ -32,13 +32,23 @@ import org.slicelab.ablations.trial.TrialSpec;
  */
 class GraphMemorySafetyTest {
 
-  private static TrialSpec spec(String method, String mode) {
+  /**
+   * The method with its variant: for SliceFine {@code row} or {@code column} (rank 1, contiguous
+   * window: in-place output window or input view), {@code scattered} (Wanda's rows, one-hot
+   * placement) or {@code bias_and_head} (full biases trained, the head sliced too).
+   */
+  private static TrialSpec spec(String method, String variant) {
     TrialSpec.Builder b = TrialSpec.builder().method(method);
-    if (method.equals("slicefine")) {
-      b.rank(1).set("mode", mode);
-    }
     if (method.equals("lora")) {
       b.rank(2);
+    }
+    if (method.equals("slicefine")) {
+      switch (variant) {
+        case "row", "column" -> b.rank(1).mode(variant);
+        case "scattered" -> b.rank(3).mode("row").selector("wanda:most");
+        case "bias_and_head" -> b.rank(1).mode("row").bias(true).head("slice");
+        default -> throw new IllegalArgumentException("variant " + variant);
+      }
     }
     return b.build();
   }
@@ -69,11 +79,12 @@ class GraphMemorySafetyTest {
   }
 
   @ParameterizedTest(name = "{0} {1} at {2} torch thread(s)")
-  @CsvSource({"slicefine, row, 2", "slicefine, column, 2", "lora, -, 2", "full, -, 2",
-      "head, -, 2", "sift, -, 2", "slicefine, row, 1", "lora, -, 1", "full, -, 1"})
+  @CsvSource({"slicefine, row, 2", "slicefine, column, 2", "slicefine, scattered, 2",
+      "slicefine, bias_and_head, 2", "lora, -, 2", "full, -, 2", "head, -, 2", "sift, -, 2",
+      "slicefine, row, 1", "lora, -, 1", "full, -, 1"})
   void gradientsDoNotDependOnAGarbageCollectionBetweenForwardAndBackward(String method,
-      String mode, int threads) {
-    try (MethodHarness h = new MethodHarness(spec(method, mode), 8);
+      String variant, int threads) {
+    try (MethodHarness h = new MethodHarness(spec(method, variant), 8);
         TrainingStep probe = new TrainingStep(h.model, h.method, h.manager, 0, 1)) {
       probe.probeIfNeeded(h.data); // SIFT selects its entries; other methods need no probe
       List<float[]> quiet = atThreads(threads, () -> step(h, () -> { }));
