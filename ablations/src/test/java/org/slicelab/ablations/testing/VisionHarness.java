@@ -36,8 +36,13 @@ public final class VisionHarness implements AutoCloseable {
     before = TinyCnn.snapshot(model);
     data = TinyCnn.images(n, 5);
     method = spec.newMethod();
-    method.attach(model, TrialContexts.method(spec, manager,
-        TrialContexts.data(spec, TinyCnn.classifiers(backbone), data, "tiny-cnn")));
+    try {
+      method.attach(model, TrialContexts.method(spec, manager,
+          TrialContexts.data(spec, TinyCnn.classifiers(backbone), data, "tiny-cnn")));
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
+    }
   }
 
   /** A fresh classifier as this harness built its own (before any method). */
