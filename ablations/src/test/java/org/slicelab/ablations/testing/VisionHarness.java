@@ -16,7 +16,7 @@ import org.slicelab.ablations.trial.TrialSpec;
  * Attaches a method to the {@link TinyCnn} and trains it for a few steps: the vision
  * counterpart of {@link MethodHarness}.
  */
-public final class VisionHarness implements AutoCloseable {
+public final class VisionHarness implements TrainingHarness {
   public final NDManager manager = NDManager.newBaseManager("PyTorch");
   public final KerasBackbone backbone;
   public final ImageClassifier model;
@@ -60,6 +60,26 @@ public final class VisionHarness implements AutoCloseable {
   public float[] logits(int n) {
     Autograd.setRecording(false);
     return model.logits(Examples.inputs(data.range(0, n).toArrays(manager))).toFloatArray();
+  }
+
+  @Override
+  public ImageClassifier model() {
+    return model;
+  }
+
+  @Override
+  public ImageExamples data() {
+    return data;
+  }
+
+  @Override
+  public NDManager manager() {
+    return manager;
+  }
+
+  @Override
+  public FineTuningMethod method() {
+    return method;
   }
 
   @Override
