@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.slicelab.ablations.backbone.vision.ConvLayer;
 import org.slicelab.ablations.backbone.vision.KerasBackbone;
+import org.slicelab.ablations.cache.CacheDirs;
 import org.slicelab.ablations.model.SliceAxis;
 import org.slicelab.ablations.model.WeightLayer;
 import org.slicelab.ablations.testing.MethodHarness;
@@ -32,7 +34,7 @@ import org.slicelab.ablations.trial.TrialSpec;
  * bias, a 1x1 and a 3x3 Conv2D with bias, batch norm, ReLU6, a residual Add), as
  * {@link SliceFineTest} checks it on text: row slices (output filters), column slices (input
  * channels across every tap) and depthwise slices (channels), as contiguous windows and as
- * scattered index sets (Wanda's). After training every entry outside the slices is
+ * scattered index sets (Wanda's, lottery tickets'). After training every entry outside the slices is
  * bit-identical, the slices changed, gradients exist only for the increments and the head (and
  * equal the slices of the full gradient), and the merged plain model gives the adapted model's
  * logits with exactly the backbone's parameters.
@@ -41,15 +43,27 @@ class ConvSliceFineTest {
   @TempDir
   static Path dir;
   private static KerasBackbone backbone;
+  private static String previousCache;
 
   @BeforeAll
   static void model() {
-    backbone = TinyCnn.backbone(dir);
+    backbone = TinyCnn.backbone(dir.resolve("model"));
+    previousCache = System.getProperty(CacheDirs.PROPERTY);
+    System.setProperty(CacheDirs.PROPERTY, dir.resolve("cache").toString());
+  }
+
+  @AfterAll
+  static void restoreCache() {
+    if (previousCache == null) {
+      System.clearProperty(CacheDirs.PROPERTY);
+    } else {
+      System.setProperty(CacheDirs.PROPERTY, previousCache);
+    }
   }
 
   private static TrialSpec spec(String mode, int rank, String position, String selector) {
     return TrialSpec.builder().method("slicefine").mode(mode).rank(rank).position(position)
-        .selector(selector).calibSize(16).batchSize(8).build();
+        .selector(selector).calibSize(16).batchSize(8).set("lth_rounds", 2).build();
   }
 
   /** Rows and columns of one layer that may change. */
@@ -137,7 +151,8 @@ class ConvSliceFineTest {
   }
 
   @ParameterizedTest(name = "{0} slices chosen by {2}")
-  @CsvSource({"row, 3, wanda:random", "row, 3, wanda:least", "column, 2, wanda:most"})
+  @CsvSource({"row, 3, wanda:random", "row, 3, wanda:least", "column, 2, wanda:most",
+      "row, 2, lth:good", "column, 2, lth:bad"})
   void scatteredSlicesChangeOnlyTheirUnits(String mode, int rank, String selector) {
     try (VisionHarness h = new VisionHarness(backbone, spec(mode, rank, "0", selector), 24)) {
       Map<String, Units> units = slices(h);
