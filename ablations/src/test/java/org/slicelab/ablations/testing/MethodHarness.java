@@ -14,7 +14,7 @@ import org.slicelab.ablations.train.TrainingOptions;
 import org.slicelab.ablations.trial.TrialSpec;
 
 /** Attaches a method to a tiny model and trains it for a few steps. */
-public final class MethodHarness implements AutoCloseable {
+public final class MethodHarness implements TrainingHarness {
   public final NDManager manager = NDManager.newBaseManager("PyTorch");
   public final TextClassifier model;
   public final Map<String, FloatTensor> before;
@@ -56,6 +56,26 @@ public final class MethodHarness implements AutoCloseable {
       max = Math.max(max, Math.abs(a[i] - b[i]));
     }
     return max;
+  }
+
+  @Override
+  public TextClassifier model() {
+    return model;
+  }
+
+  @Override
+  public EncodedDataset data() {
+    return data;
+  }
+
+  @Override
+  public NDManager manager() {
+    return manager;
+  }
+
+  @Override
+  public FineTuningMethod method() {
+    return method;
   }
 
   @Override

@@ -6,6 +6,8 @@ import org.slicelab.ablations.backbone.FloatTensor;
 import org.slicelab.ablations.backbone.TextClassifier;
 import org.slicelab.ablations.method.MaskedFullFineTuning;
 import org.slicelab.ablations.method.MethodContext;
+import org.slicelab.ablations.model.ClassifierFactory;
+import org.slicelab.ablations.model.Examples;
 import org.slicelab.ablations.select.SelectionContext;
 import org.slicelab.ablations.select.SelectionData;
 import org.slicelab.ablations.select.SelectorSettings;
@@ -28,9 +30,15 @@ public final class TrialContexts {
   /** Selection data of the tiny model over {@code data}, with cache key {@code key}. */
   public static SelectionData data(TrialSpec spec, Map<String, FloatTensor> weights,
       EncodedDataset data, String key) {
-    return new SelectionData((manager, classes, headSeed) -> TextClassifier.create(manager,
-        TinyModels.CONFIG, weights, classes, headSeed), data, key, spec.dataSeed(),
-        spec.trainSize(), spec.maxLen());
+    return data(spec, (manager, classes, headSeed) -> TextClassifier.create(manager,
+        TinyModels.CONFIG, weights, classes, headSeed), data, key);
+  }
+
+  /** Selection data of any model ({@code classifiers}) over {@code data}, with key {@code key}. */
+  public static SelectionData data(TrialSpec spec, ClassifierFactory classifiers, Examples data,
+      String key) {
+    return new SelectionData(classifiers, data, key, spec.dataSeed(), spec.trainSize(),
+        spec.maxLen());
   }
 
   /** What a selector gets in a trial of {@code spec}. */

@@ -17,9 +17,10 @@ import java.util.Random;
 
 /**
  * Writes small Keras functional models in TF.js layers format for loader tests: layers added in
- * order with their inbound layers, weights as float32 or uint8-quantized tensors.
+ * order with their inbound layers, weights as float32 or uint8-quantized tensors. Public for
+ * the method tests' tiny CNN ({@code testing.TinyCnn}).
  */
-final class TinyKerasModel {
+public final class TinyKerasModel {
   static final ObjectMapper JSON = new ObjectMapper();
 
   final ArrayNode layers = JSON.createArrayNode();
@@ -29,7 +30,7 @@ final class TinyKerasModel {
   String output;
 
   /** The model every loader test starts from: all layer kinds except Concatenate and MaxPool. */
-  static TinyKerasModel standard() {
+  public static TinyKerasModel standard() {
     TinyKerasModel m = new TinyKerasModel();
     m.layer("input_1", "InputLayer", "{\"batch_input_shape\": [null, 12, 12, 3]}");
     m.layer("pad", "ZeroPadding2D", "{\"padding\": [[0, 1], [0, 1]]}", "input_1");
@@ -64,7 +65,7 @@ final class TinyKerasModel {
   }
 
   /** Adds a layer fed by {@code inputs}; the last one added is the output. */
-  TinyKerasModel layer(String name, String type, String config, String... inputs) {
+  public TinyKerasModel layer(String name, String type, String config, String... inputs) {
     ObjectNode layer = layers.addObject();
     layer.put("name", name);
     layer.put("class_name", type);
@@ -87,7 +88,7 @@ final class TinyKerasModel {
   }
 
   /** A Gaussian weight tensor. */
-  void weight(String name, long... shape) {
+  public void weight(String name, long... shape) {
     float[] v = new float[(int) java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b)];
     for (int i = 0; i < v.length; i++) {
       v[i] = (float) (random.nextGaussian() * 0.5);
@@ -97,7 +98,7 @@ final class TinyKerasModel {
   }
 
   /** A positive weight tensor (running variances). */
-  void positive(String name, long... shape) {
+  public void positive(String name, long... shape) {
     weight(name, shape);
     float[] v = values.get(name);
     for (int i = 0; i < v.length; i++) {
@@ -109,7 +110,7 @@ final class TinyKerasModel {
    * Writes {@code model.json} and one shard into {@code dir}; with {@code quantize} each tensor is
    * stored as uint8 with its own min and scale, and {@link #values} become the dequantized ones.
    */
-  Path write(Path dir, boolean quantize) {
+  public Path write(Path dir, boolean quantize) {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode config = root.putObject("modelTopology").putObject("model_config")
         .put("class_name", "Model").putObject("config");
