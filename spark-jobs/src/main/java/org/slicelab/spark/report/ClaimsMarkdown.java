@@ -16,7 +16,7 @@ import org.slicelab.spark.sequential.SequentialState;
  * same text; a sequential run that has not completed its first look gives
  * {@link #NO_COMPLETED_LOOK}.
  *
- * @param grid the grid judged (null before the first look)
+ * @param grid the grid judged (before the first look: the grid of the design)
  * @param look the look judged (0 before the first look; 1 for a plain results directory)
  * @param looks the looks of the design (1 for a plain results directory)
  * @param combinations the claims per (backbone, dataset) pair (empty before the first look)
@@ -44,7 +44,8 @@ public record ClaimsMarkdown(String grid, int look, int looks,
     SequentialState state = SequentialState.read(options.results());
     if (state != null && state.completedLooks() == 0
         && (options.gridName() == null || options.gridName().equals(state.grid()))) {
-      return new ClaimsMarkdown(null, 0, state.plan().looks(), List.of(), NO_COMPLETED_LOOK);
+      return new ClaimsMarkdown(state.grid(), 0, state.plan().looks(), List.of(),
+          NO_COMPLETED_LOOK);
     }
     ReportBasis basis = ReportBasis.load(spark, options, margin);
     List<CombinationReport> combos = basis.judge();
