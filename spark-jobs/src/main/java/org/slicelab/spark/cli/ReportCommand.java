@@ -1,7 +1,10 @@
 package org.slicelab.spark.cli;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slicelab.spark.report.ClaimsMarkdown;
+import org.slicelab.spark.report.ClaimsSection;
 import org.slicelab.spark.report.ReportJob;
 import org.slicelab.spark.report.ReportOptions;
 import org.slicelab.spark.report.ReportSummary;
@@ -20,7 +23,12 @@ import picocli.CommandLine.Option;
         + "figure2.png; REPORT.md.",
         "Statistics use each trial's latest ok attempt only. Prints one JSON line: {grid, "
             + "trials, ok, failed, diverged, timeout, missing, claims, report_md, figures, "
-            + "tables, ...}."})
+            + "tables, ...}.",
+        "With --claims-markdown: prints the paper claims' table as Markdown instead (the "
+            + "README's generated claims section), then one JSON line {output, grid, look, "
+            + "looks, verdicts, verdicts_at_2_points, readme, readme_changed}; writes no report. "
+            + "Refresh the README after a look: report --results evidence/figure2 "
+            + "--claims-markdown --update-readme README.md"})
 public final class ReportCommand implements Callable<Integer> {
 
   @Option(names = "--results", required = true, paramLabel = "DIR",
@@ -44,9 +52,29 @@ public final class ReportCommand implements Callable<Integer> {
           + "${DEFAULT-VALUE}; a sequential run's recorded design takes precedence)")
   private double margin;
 
+  @Option(names = "--claims-markdown",
+      description = "print only the paper claims' table as Markdown (no date or path in it: the "
+          + "same results give the same text), judged as the report judges (a sequential run: "
+          + "its stored design, last completed look and frozen verdicts; before its first look "
+          + "completes, the line '" + ClaimsMarkdown.NO_COMPLETED_LOOK + "'); writes nothing")
+  private boolean claimsMarkdown;
+
+  @Option(names = "--update-readme", paramLabel = "FILE",
+      description = "with --claims-markdown: also put the table between FILE's lines '"
+          + ClaimsSection.BEGIN + " ... -->' and '" + ClaimsSection.END + "' (FILE is rewritten "
+          + "only when the text changed; the rest of FILE is kept)")
+  private Path updateReadme;
+
   @Override
   public Integer call() {
     ReportOptions options = new ReportOptions(results, gridName, reportDir);
+    if (claimsMarkdown) {
+      return claimsMarkdown(options);
+    }
+    if (updateReadme != null) {
+      throw new IllegalArgumentException("option '--update-readme' needs --claims-markdown (it "
+          + "writes the claims table, not the report, into " + updateReadme + ")");
+    }
     options.resolvedReportDir();
     noteRunningOwner(results);
     ReportSummary summary;
@@ -54,6 +82,31 @@ public final class ReportCommand implements Callable<Integer> {
       summary = ReportJob.run(session.spark(), options, margin, System.err);
     }
     System.out.println(JsonLine.of(summary.toMap()));
+    return 0;
+  }
+
+  /** {@code --claims-markdown}: the table on stdout, and in the README when asked. */
+  private int claimsMarkdown(ReportOptions options) {
+    if (reportDir != null) {
+      throw new IllegalArgumentException("option '--report-dir' has no use with "
+          + "--claims-markdown, which writes no report");
+    }
+    if (updateReadme != null) {
+      ClaimsSection.readFile(updateReadme, "--update-readme");
+    }
+    noteRunningOwner(results);
+    ClaimsMarkdown table;
+    try (ReportJob.Session session = ReportJob.session(master)) {
+      table = ClaimsMarkdown.compute(session.spark(), options, margin);
+    }
+    Map<String, Object> line = table.toMap();
+    if (updateReadme != null) {
+      line.put("readme", updateReadme.toString());
+      line.put("readme_changed", ClaimsSection.update(updateReadme, table.text(),
+          "--update-readme"));
+    }
+    System.out.println(table.text());
+    System.out.println(JsonLine.of(line));
     return 0;
   }
 

@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +20,6 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slicelab.ablations.backbone.Backbones;
 import org.slicelab.ablations.data.Datasets;
-import org.slicelab.spark.sequential.SequentialState;
-import org.slicelab.spark.stats.LookPlan;
 
 /**
  * The report job: reads a sweep's Parquet tables with Spark SQL and writes, under the report
@@ -118,16 +115,9 @@ public final class ReportJob {
    */
   public static ReportSummary run(SparkSession spark, ReportOptions options, double margin,
       PrintStream log) {
-    ReportData data = ReportData.load(spark, options.results(), options.gridName());
-    SequentialState state = SequentialState.read(options.results());
-    if (state != null && state.grid().equals(data.grid())) {
-      int look = Math.max(1, state.completedLooks());
-      return run(spark, options, data, state.settings(look), state.seedsAt(look),
-          state.describe(look), log);
-    }
-    int seeds = (int) data.ok().stream().mapToLong(TrialPoint::seed).distinct().count();
-    ClaimSettings settings = new ClaimSettings(margin, LookPlan.single(seeds), 1);
-    return run(spark, options, data, settings, null, "", log);
+    ReportBasis basis = ReportBasis.load(spark, options, margin);
+    return run(spark, options, basis.data(), basis.settings(), basis.seeds(), basis.design(),
+        log);
   }
 
   /**
@@ -140,11 +130,12 @@ public final class ReportJob {
       ClaimSettings settings, List<Long> seeds, String design, PrintStream log) {
     long start = System.nanoTime();
     Path dir = options.resolvedReportDir();
-    ReportData data = seeds == null ? all : all.withSeeds(new HashSet<>(seeds));
+    ReportBasis basis = new ReportBasis(all, settings, seeds, design);
+    ReportData data = basis.judged();
     log.printf("[report] grid %s: %d ok trials in Figure 2 panels; trial status %s%n",
         data.grid(), data.ok().stream().map(TrialPoint::trialId).distinct().count(),
         data.statusCounts());
-    List<CombinationReport> combos = combinations(data.ok(), settings);
+    List<CombinationReport> combos = basis.judge();
     boolean several = combos.size() > 1;
     List<Claim> claims = combos.stream().flatMap(c -> c.claims().stream()).toList();
     try {

@@ -103,12 +103,34 @@ final class ReportMarkdown {
   /** The claims table and how each verdict was reached, under a {@code level} heading. */
   private static void claims(StringBuilder md, String level, List<Claim> claims,
       ClaimSettings settings) {
-    md.append(level).append(" Claims\n\n");
-    md.append("Margin ±").append(ClaimText.fmt(settings.margin())).append(" point (also judged ")
-        .append("at ±").append(ClaimText.fmt(ClaimSettings.WIDE_MARGIN)).append("); error rate ")
-        .append(ClaimText.fmt(settings.plan().alpha())).append(" per verdict, ")
-        .append(String.format(Locale.ROOT, "%.4g", settings.alpha())).append(" spent at this look (")
-        .append(settings.look()).append(" of ").append(settings.plan().looks()).append(").\n\n");
+    md.append(level).append(" Claims\n\n").append(levels(settings)).append("\n\n");
+    claimsTable(md, claims, settings);
+    md.append("\nHow each verdict was reached:\n\n");
+    for (Claim c : claims) {
+      md.append("- `").append(c.id()).append("` (").append(cell(c.statistic())).append("): ")
+          .append(cell(c.detail())).append('\n');
+    }
+  }
+
+  /**
+   * The margins and error rates the claims are judged at, in one sentence, e.g. "Margin ±1
+   * point (also judged at ±2); error rate 0.05 per verdict, 0.01667 spent at this look (2 of 3)."
+   */
+  static String levels(ClaimSettings settings) {
+    return "Margin ±" + ClaimText.fmt(settings.margin()) + " point (also judged at ±"
+        + ClaimText.fmt(ClaimSettings.WIDE_MARGIN) + "); error rate "
+        + ClaimText.fmt(settings.plan().alpha()) + " per verdict, "
+        + String.format(Locale.ROOT, "%.4g", settings.alpha()) + " spent at this look ("
+        + settings.look() + " of " + settings.plan().looks() + ").";
+  }
+
+  /**
+   * The claims table: one row per claim with the deciding statistic and its interval, the rule,
+   * the seeds, the verdicts at the margin and at ±2, the seeds still needed, the point estimate
+   * and the collapses. REPORT.md and the README's generated claims section ({@link
+   * ClaimsMarkdown}) both show it.
+   */
+  static void claimsTable(StringBuilder md, List<Claim> claims, ClaimSettings settings) {
     md.append("| claim | deciding statistic (points) | interval | rule | seeds | verdict ±")
         .append(ClaimText.fmt(settings.margin())).append(" | verdict ±")
         .append(ClaimText.fmt(ClaimSettings.WIDE_MARGIN))
@@ -123,11 +145,6 @@ final class ReportMarkdown {
           .append(c.verdict()).append("** | ").append(c.verdictWide()).append(" | ")
           .append(seedsNeeded(c)).append(" | ").append(c.atPointEstimate()).append(" | ")
           .append(c.collapses().isEmpty() ? "-" : cell(c.collapses())).append(" |\n");
-    }
-    md.append("\nHow each verdict was reached:\n\n");
-    for (Claim c : claims) {
-      md.append("- `").append(c.id()).append("` (").append(cell(c.statistic())).append("): ")
-          .append(cell(c.detail())).append('\n');
     }
   }
 
