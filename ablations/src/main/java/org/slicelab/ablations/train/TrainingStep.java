@@ -167,11 +167,11 @@ public final class TrainingStep implements AutoCloseable {
   }
 
   /**
-   * {@link #forwardBackward(TextClassifier, EncodedDataset, NDManager)} with {@code betweenPasses}
+   * {@link #forwardBackward(Classifier, Examples, NDManager)} with {@code betweenPasses}
    * run after the forward pass and before the backward pass (tests use it to show that the
    * recorded graph holds no memory that the JVM may free meanwhile).
    */
-  static float forwardBackward(TextClassifier model, EncodedDataset batch, NDManager manager,
+  static float forwardBackward(Classifier model, Examples batch, NDManager manager,
       Runnable betweenPasses) {
     Autograd.setRecording(true);
     NDArray loss;
