@@ -28,7 +28,7 @@ public final class Activations {
     return switch (name) {
       case "linear" -> x;
       case "relu" -> Activation.relu(x);
-      case "relu6" -> Activation.relu6(x);
+      case "relu6" -> Relu6.apply(x);
       case "sigmoid" -> Activation.sigmoid(x);
       case "tanh" -> Activation.tanh(x);
       case "softmax" -> x.softmax(1);

@@ -25,6 +25,7 @@ import org.slicelab.ablations.backbone.FloatTensor;
  * <p>{@link #featureMap} runs the backbone only (up to the plan's feature layer);
  * {@link #droppedHeadLogits} runs the whole original network, its final softmax left out.
  * Convolutions are {@link ConvLayer}s; batch norm runs in inference mode ({@link BatchNormOp}).
+ * Activations are NCHW-shaped and stored channels-last ({@link #channelsLast}).
  */
 public final class ConvNetwork {
   private final NetworkPlan plan;
@@ -162,7 +163,7 @@ public final class ConvNetwork {
         continue;
       }
       if (step.inputs().length == 0) {
-        outputs[i] = images;
+        outputs[i] = channelsLast(images);
         continue;
       }
       List<NDArray> in = new ArrayList<>(step.inputs().length);
@@ -172,6 +173,20 @@ public final class ConvNetwork {
       outputs[i] = step.op().apply(in);
     }
     return outputs[last];
+  }
+
+  /**
+   * The same NCHW-shaped tensor in channels-last memory order (NHWC strides). Convolutions,
+   * batch norm and element-wise ops keep that order, so every activation of the network has it:
+   * oneDNN runs its direct convolution kernels on it instead of reordering NCHW data for every
+   * convolution, forward and backward (BENCHMARKS.md, "MobileNetV2 (vision)"). Values are the
+   * same; only strides differ.
+   */
+  static NDArray channelsLast(NDArray x) {
+    Shape s = x.getShape();
+    // flattening the NHWC-permuted view copies it into NHWC order; the last transpose is a view
+    return x.transpose(0, 2, 3, 1).reshape(-1).reshape(s.get(0), s.get(2), s.get(3), s.get(1))
+        .transpose(0, 3, 1, 2);
   }
 
   private static GraphOp op(KerasLayer layer, Map<String, NDArray> arrays, boolean output,
