@@ -19,7 +19,7 @@ import java.util.Random;
  * Writes small Keras functional models in TF.js layers format for loader tests: layers added in
  * order with their inbound layers, weights as float32 or uint8-quantized tensors.
  */
-final class TinyKerasModel {
+public final class TinyKerasModel {
   static final ObjectMapper JSON = new ObjectMapper();
 
   final ArrayNode layers = JSON.createArrayNode();
@@ -29,7 +29,7 @@ final class TinyKerasModel {
   String output;
 
   /** The model every loader test starts from: all layer kinds except Concatenate and MaxPool. */
-  static TinyKerasModel standard() {
+  public static TinyKerasModel standard() {
     TinyKerasModel m = new TinyKerasModel();
     m.layer("input_1", "InputLayer", "{\"batch_input_shape\": [null, 12, 12, 3]}");
     m.layer("pad", "ZeroPadding2D", "{\"padding\": [[0, 1], [0, 1]]}", "input_1");
@@ -109,7 +109,7 @@ final class TinyKerasModel {
    * Writes {@code model.json} and one shard into {@code dir}; with {@code quantize} each tensor is
    * stored as uint8 with its own min and scale, and {@link #values} become the dequantized ones.
    */
-  Path write(Path dir, boolean quantize) {
+  public Path write(Path dir, boolean quantize) {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode config = root.putObject("modelTopology").putObject("model_config")
         .put("class_name", "Model").putObject("config");
