@@ -111,6 +111,25 @@ public final class ConvLayer implements WeightLayer {
     return y;
   }
 
+  /**
+   * {@code forward(x) * scale + shift} per output channel (a batch norm in inference mode after
+   * the layer) as one convolution: the kernel (adapters folded in) times {@code scale}, bias
+   * {@code bias * scale + shift}. Equal to the two steps up to float rounding; autograd reaches
+   * the kernel and the adapters through the product. Null when an adapter has only the output
+   * form (its output would need the scale too): run {@link #forward} and the norm then.
+   */
+  public NDArray forwardScaled(NDArray x, NDArray scale, NDArray shift) {
+    NDArray w = weight;
+    for (LayerAdapter adapter : adapters) {
+      w = adapter.foldedWeight(w);
+      if (w == null) {
+        return null;
+      }
+    }
+    NDArray b = bias == null ? shift : bias.mul(scale).add(shift);
+    return convolve(x, w.mul(scale.reshape(-1, 1, 1, 1)), b);
+  }
+
   @Override
   public NDArray inputUnitSquares(NDArray x, NDArray mask) {
     NDArray squares = x.square();
