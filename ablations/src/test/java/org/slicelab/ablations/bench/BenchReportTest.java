@@ -141,8 +141,9 @@ class BenchReportTest {
     JsonNode json = new ObjectMapper().readTree(new ObjectMapper()
         .writeValueAsString(report.summary()));
     assertEquals(List.of("command", "status", "out", "torch_threads", "backbone", "batch_size",
-        "max_len", "effective_len", "repeats", "warmup", "ratios", "matmul_fraction",
-        "matmul_gflops", "step_ms_median", "peer", "targets", "warnings", "seconds"),
+        "max_len", "effective_len", "example_shape", "repeats", "warmup", "ratios",
+        "matmul_fraction", "matmul_gflops", "step_ms_median", "peer", "targets", "warnings",
+        "seconds"),
         fieldNames(json));
     assertEquals(0.3, json.get("ratios").get("slicefine_r5_vs_peer_lora").asDouble(), 1e-12);
     assertEquals(60.0, json.get("step_ms_median").get("slicefine_r5_row").asDouble(), 1e-9);
