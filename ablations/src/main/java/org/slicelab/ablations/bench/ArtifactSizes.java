@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slicelab.ablations.backbone.ModelExport;
+import org.slicelab.ablations.backbone.TextClassifier;
 import org.slicelab.ablations.method.FineTuningMethod;
 import org.slicelab.ablations.method.Sift;
 import org.slicelab.ablations.method.SliceAdapter;
@@ -27,8 +28,9 @@ import org.slicelab.ablations.train.Trainable;
  *
  * <ul>
  *   <li><b>merged</b>: what every method ships after {@code merge}: the whole classifier as
- *       {@code model.safetensors} + {@code config.json} via {@link ModelExport} (the project's
- *       own export; identical architecture for every method, so identical size).
+ *       {@code model.safetensors} + {@code config.json} via {@link ModelExport} for a text
+ *       encoder, the backbone's own export ({@code model.json} + weight shards) for an image
+ *       network (identical architecture for every method, so identical size).
  *   <li><b>increments</b>: only what training changed, as one safetensors file: every trainable
  *       tensor's trained values (slice rows/columns, SIFT's k entries, LoRA's A and B, the head),
  *       plus int32 index tensors where the position is not implied (slice indices, SIFT's flat
@@ -36,16 +38,16 @@ import org.slicelab.ablations.train.Trainable;
  *       model again.
  * </ul>
  *
- * @param mergedBytes bytes of model.safetensors + config.json
+ * @param mergedBytes bytes of the merged model's files
  * @param incrementBytes bytes of increments.safetensors
  */
 public record ArtifactSizes(long mergedBytes, long incrementBytes) {
 
   /**
-   * Writes the increments, merges the method into the model and exports it, under {@code dir};
-   * the model is merged afterwards, so call this last.
+   * Writes the increments, merges the method into the model and exports it (classes named
+   * {@code labelNames}), under {@code dir}; the model is merged afterwards, so call this last.
    */
-  public static ArtifactSizes save(BenchCase trained, Path dir) {
+  public static ArtifactSizes save(BenchCase trained, Path dir, List<String> labelNames) {
     FineTuningMethod method = trained.tuning();
     long increments;
     try (NDScope scope = new NDScope()) {
@@ -76,8 +78,12 @@ public record ArtifactSizes(long mergedBytes, long incrementBytes) {
       scope.suppressNotUsedWarning();
     }
     method.merge(trained.model());
-    long merged = ModelExport.save(trained.model(), dir.resolve("merged"),
-        java.util.List.of("ham", "spam"), null, Map.of("method", trained.method().label()));
+    Map<String, String> metadata = Map.of("method", trained.method().label());
+    // text: weights and config only (as measured since the first session); images: the
+    // backbone's own export (model.json and weight shards)
+    long merged = trained.model() instanceof TextClassifier text
+        ? ModelExport.save(text, dir.resolve("merged"), labelNames, null, metadata)
+        : trained.backbone().save(trained.model(), dir.resolve("merged"), labelNames, metadata);
     return new ArtifactSizes(merged, increments);
   }
 

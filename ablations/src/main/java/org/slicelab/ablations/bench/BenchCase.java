@@ -5,12 +5,12 @@ import ai.djl.ndarray.NDManager;
 import java.util.Map;
 import org.slicelab.ablations.backbone.Backbone;
 import org.slicelab.ablations.backbone.FloatTensor;
-import org.slicelab.ablations.backbone.TextClassifier;
 import org.slicelab.ablations.method.FineTuningMethod;
 import org.slicelab.ablations.method.MethodContext;
+import org.slicelab.ablations.model.Classifier;
+import org.slicelab.ablations.model.Examples;
 import org.slicelab.ablations.select.SelectionData;
 import org.slicelab.ablations.train.Autograd;
-import org.slicelab.ablations.train.EncodedDataset;
 import org.slicelab.ablations.train.TrainingDiverged;
 import org.slicelab.ablations.train.TrainingOptions;
 import org.slicelab.ablations.train.TrainingStep;
@@ -26,24 +26,25 @@ import org.slicelab.ablations.trial.TrialSpec;
 public final class BenchCase implements AutoCloseable {
   private final BenchMethod method;
   private final NDManager manager;
-  private final TextClassifier model;
+  private final Backbone backbone;
+  private final Classifier model;
   private final FineTuningMethod tuning;
   private final TrainingStep trainingStep;
   private final double lr;
 
   /**
-   * Builds the model, attaches the method and, for SIFT, runs the selection probe on
-   * {@code probeBatch} (as the training loop does). The optimizer state is created by
-   * {@link #createOptimizer()}.
+   * Builds the model with a head of {@code numClasses} outputs, attaches the method and, for
+   * SIFT, runs the selection probe on {@code probeBatch} (as the training loop does). The
+   * optimizer state is created by {@link #createOptimizer()}.
    */
-  public BenchCase(BenchMethod method, EncodedDataset probeBatch) {
+  public BenchCase(BenchMethod method, Examples probeBatch, int numClasses) {
     this.method = method;
     Autograd.ensureEngine();
     Autograd.setRecording(false);
-    Backbone backbone = TrialResources.shared().backbone(method.spec().backbone());
+    backbone = TrialResources.shared().backbone(method.spec().backbone());
     Map<String, FloatTensor> weights = backbone.weights();
     manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-    model = (TextClassifier) backbone.create(manager, weights, 2, method.spec().seed());
+    model = backbone.create(manager, weights, numClasses, method.spec().seed());
     TrialSpec spec = method.spec();
     lr = spec.effectiveLr();
     tuning = spec.newMethod();
@@ -67,8 +68,13 @@ public final class BenchCase implements AutoCloseable {
   }
 
   /** The model (for export). */
-  public TextClassifier model() {
+  public Classifier model() {
     return model;
+  }
+
+  /** The backbone the model was built from (for export). */
+  public Backbone backbone() {
+    return backbone;
   }
 
   /** The attached method. */
@@ -87,7 +93,7 @@ public final class BenchCase implements AutoCloseable {
   }
 
   /** One timed training step on {@code batch} (the trials' step, at the method's learning rate). */
-  public TrainingStep.Timing step(EncodedDataset batch) {
+  public TrainingStep.Timing step(Examples batch) {
     try {
       return trainingStep.run(batch, lr);
     } catch (TrainingDiverged e) {

@@ -4,51 +4,94 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import org.slicelab.ablations.model.Examples;
 import org.slicelab.ablations.train.EncodedDataset;
 import org.slicelab.ablations.trial.TrialResources;
 import org.slicelab.ablations.trial.TrialSpec;
 
 /**
- * The benchmark's batches: real tokenized SpamAssassin training texts (the trials' own
- * tokenization and split), identical for every method.
+ * The benchmark's batches, identical for every method: real training examples, encoded as the
+ * trials encode them (their tokenization or image preprocessing, and their split).
  *
- * <p>Fixed length: {@code EncodedDataset.toArrays} cuts trailing columns that are padding in
- * every row, so a batch of short texts would run at less than {@code max_len}. Each batch is
- * therefore built around at least one text whose tokens fill all {@code max_len} positions
- * (truncated long emails; plentiful at 128), and its other rows are random training texts, so
- * every step runs at exactly {@code max_len} (reported as {@code effective_len}). If no text
- * reaches {@code max_len}, the batches run at the longest available width and the output says
- * so.
+ * <p><b>Text</b>: SpamAssassin texts at fixed length. {@code EncodedDataset.toArrays} cuts
+ * trailing columns that are padding in every row, so a batch of short texts would run at less
+ * than {@code max_len}. Each batch is therefore built around at least one text whose tokens fill
+ * all {@code max_len} positions (truncated long emails; plentiful at 128), and its other rows are
+ * random training texts, so every step runs at exactly {@code max_len} (reported as
+ * {@code effective_len}). If no text reaches {@code max_len}, the batches run at the longest
+ * available width and the output says so.
+ *
+ * <p><b>Images</b>: random Fashion-MNIST training images ({@link BenchMethod#IMAGE_DATASET}),
+ * resized to {@code image_size} and normalised as the network expects; every batch has the same
+ * shape.
  *
  * @param batches the distinct batches; step i of any method uses {@code batches[i % size]}
- * @param effectiveLen the sequence width the steps actually run at
- * @param fullLengthTexts how many training texts reach {@code max_len}
- * @param poolSize training texts drawn from
+ * @param shape what one example is, for reports ({@code "128 tokens"}, {@code "96 x 96 px"})
+ * @param effectiveLen text: the sequence width the steps actually run at; images: 0
+ * @param fullLengthTexts text: how many training texts reach {@code max_len}; images: 0
+ * @param poolSize training examples drawn from
+ * @param labelNames the data set's classes (the head has one output per class)
  */
-public record BenchData(List<EncodedDataset> batches, int effectiveLen, int fullLengthTexts,
-    int poolSize) {
+public record BenchData(List<Examples> batches, String shape, int effectiveLen,
+    int fullLengthTexts, int poolSize, List<String> labelNames) {
 
-  /** Training texts tokenized for the benchmark (a fixed pool, so every process agrees). */
+  /** Training examples encoded for the benchmark (a fixed pool, so every process agrees). */
   public static final int POOL = 256;
 
+  /** Copies the lists. */
+  public BenchData {
+    batches = List.copyOf(batches);
+    labelNames = List.copyOf(labelNames);
+  }
+
   /**
-   * Builds {@code count} batches of {@code batchSize} texts at {@code maxLen} (seeded), tokenized
-   * by {@code backbone}'s tokenizer.
+   * Builds {@code count} batches of {@code batchSize} examples (seeded) for {@code backbone}:
+   * texts tokenized to {@code maxLen}, or images at {@code imageSize}.
    */
-  public static BenchData load(String backbone, int batchSize, int maxLen, int count,
-      long seed) {
-    TrialSpec spec = TrialSpec.builder().backbone(backbone).trainSize(POOL).valSize(16)
-        .testSize(16).maxLen(maxLen).batchSize(batchSize).build();
-    EncodedDataset pool = (EncodedDataset) TrialResources.shared().taskData(spec).train();
-    return select(pool, batchSize, count, seed);
+  public static BenchData load(String backbone, int batchSize, int maxLen, int imageSize,
+      int count, long seed) {
+    TrialSpec spec = BenchMethod.dataSpec(backbone, batchSize, maxLen, imageSize)
+        .trainSize(POOL).valSize(16).testSize(16).build();
+    TrialResources.TaskData task = TrialResources.shared().taskData(spec);
+    if (task.train() instanceof EncodedDataset texts) {
+      return select(texts, batchSize, count, seed).withLabels(task.labelNames());
+    }
+    return images(task.train(), imageSize, batchSize, count, seed, task.labelNames());
+  }
+
+  /** Random batches of a pool of images (seeded). */
+  static BenchData images(Examples pool, int imageSize, int batchSize, int count, long seed,
+      List<String> labelNames) {
+    checkPool(batchSize, pool.size());
+    Random random = new Random(seed);
+    List<Examples> batches = new ArrayList<>();
+    for (int b = 0; b < count; b++) {
+      List<Integer> order = new ArrayList<>();
+      for (int i = 0; i < pool.size(); i++) {
+        order.add(i);
+      }
+      Collections.shuffle(order, random);
+      batches.add(pool.select(order.subList(0, batchSize).stream().mapToInt(Integer::intValue)
+          .toArray()));
+    }
+    return new BenchData(batches, imageSize + " x " + imageSize + " px", 0, 0, pool.size(),
+        labelNames);
+  }
+
+  private static void checkPool(int batchSize, int pool) {
+    if (batchSize > pool) {
+      throw new IllegalArgumentException("option '--batch-size' = " + batchSize
+          + " is larger than the benchmark's pool of training examples (" + pool + ")");
+    }
+  }
+
+  private BenchData withLabels(List<String> names) {
+    return new BenchData(batches, shape, effectiveLen, fullLengthTexts, poolSize, names);
   }
 
   /** Picks the batches from {@code pool} (see the class comment). */
   public static BenchData select(EncodedDataset pool, int batchSize, int count, long seed) {
-    if (batchSize > pool.size()) {
-      throw new IllegalArgumentException("option '--batch-size' = " + batchSize
-          + " is larger than the benchmark's text pool (" + pool.size() + ")");
-    }
+    checkPool(batchSize, pool.size());
     int maxLen = pool.maxLen();
     int longest = 0;
     int reachMax = 0;
@@ -67,7 +110,7 @@ public record BenchData(List<EncodedDataset> batches, int effectiveLen, int full
     }
     Random random = new Random(seed);
     Collections.shuffle(full, random);
-    List<EncodedDataset> batches = new ArrayList<>();
+    List<Examples> batches = new ArrayList<>();
     int effective = 0;
     for (int b = 0; b < count; b++) {
       List<Integer> chosen = new ArrayList<>();
@@ -84,11 +127,12 @@ public record BenchData(List<EncodedDataset> batches, int effectiveLen, int full
       batches.add(batch);
       effective = Math.max(effective, width(batch));
     }
-    return new BenchData(List.copyOf(batches), effective, reachMax, pool.size());
+    return new BenchData(batches, effective + " tokens", effective, reachMax, pool.size(),
+        List.of("ham", "spam"));
   }
 
   /** The batch for step {@code step}. */
-  public EncodedDataset batch(int step) {
+  public Examples batch(int step) {
     return batches.get(Math.floorMod(step, batches.size()));
   }
 

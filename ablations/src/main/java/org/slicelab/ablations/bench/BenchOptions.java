@@ -8,10 +8,13 @@ import org.slicelab.ablations.backbone.Backbones;
  * What {@code slicelab bench} runs.
  *
  * @param backbone the canonical {@code backbone} value every method trains (see
- *     {@link Backbones}); the peer exists for the default backbone only
+ *     {@link Backbones}); the peer exists for the default backbone (Hugging Face transformers)
+ *     and for {@value #VISION_PEER_BACKBONE} (torchvision) only
  * @param methods the configurations, in table order
  * @param batchSize examples per step
- * @param maxLen sequence length (every batch is built to reach it, see {@link BenchData})
+ * @param maxLen sequence length of text batches (every batch is built to reach it, see
+ *     {@link BenchData})
+ * @param imageSize side of image batches in pixels (image backbones)
  * @param repeats timed rounds; each round runs one step of every method (rotated order)
  * @param warmup untimed rounds first
  * @param out output directory
@@ -27,9 +30,12 @@ import org.slicelab.ablations.backbone.Backbones;
  * @param peerAllocator the C allocator the peer runs with
  */
 public record BenchOptions(String backbone, List<BenchMethod> methods, int batchSize, int maxLen,
-    int repeats, int warmup, Path out, List<Integer> threads, boolean memory, int memorySteps,
+    int imageSize, int repeats, int warmup, Path out, List<Integer> threads, boolean memory, int memorySteps,
     boolean artifacts, boolean keepArtifacts, int matmulSize, Path peerCommand,
     PeerProcess.Allocator peerAllocator) {
+
+  /** The image backbone the vision peer (torchvision's {@code mobilenet_v2}) has. */
+  public static final String VISION_PEER_BACKBONE = "mobilenet-v2";
 
   /** Checks ranges; throws {@link IllegalArgumentException} naming the option. */
   public BenchOptions {
@@ -60,9 +66,14 @@ public record BenchOptions(String backbone, List<BenchMethod> methods, int batch
             + m.label() + "' is built on " + m.spec().backbone());
       }
     }
-    if (peerCommand != null && !backbone.equals(Backbones.DEFAULT)) {
+    if (imageSize < 1) {
+      throw new IllegalArgumentException("option '--image-size' must be >= 1");
+    }
+    if (peerCommand != null && !backbone.equals(Backbones.DEFAULT)
+        && !backbone.equals(VISION_PEER_BACKBONE)) {
       throw new IllegalArgumentException("option '--peer' times the peer on the default backbone"
-          + " (" + Backbones.DEFAULT + ") only; drop --peer or --backbone " + backbone);
+          + " (" + Backbones.DEFAULT + ") or " + VISION_PEER_BACKBONE + " only; drop --peer or"
+          + " --backbone " + backbone);
     }
     if (peerCommand != null && PeerProcess.supported(
         methods.stream().map(BenchMethod::label).toList()).isEmpty()) {

@@ -11,8 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.slicelab.ablations.backbone.Backbone;
 import org.slicelab.ablations.backbone.Backbones;
-import org.slicelab.ablations.backbone.BertConfig;
+import org.slicelab.ablations.model.Modality;
 import org.slicelab.ablations.bench.BenchRunner.Result;
 import org.slicelab.ablations.bench.BenchRunner.Sample;
 import org.slicelab.ablations.bench.BenchRunner.Variant;
@@ -122,9 +123,8 @@ public final class BenchReport {
     Stats fwd = Stats.of(ss.stream().mapToDouble(s -> s.time().forwardNanos() / 1e6).toArray());
     Stats bwd = Stats.of(ss.stream().mapToDouble(s -> s.time().backwardNanos() / 1e6).toArray());
     Stats opt = Stats.of(ss.stream().mapToDouble(s -> s.time().optimizerNanos() / 1e6).toArray());
-    BertConfig config = Backbones.text(o.backbone()).config();
     int len = r.data().effectiveLen();
-    FlopCounter.Flops flops = FlopCounter.count(v.method().spec(), config, o.batchSize(), len);
+    FlopCounter.Flops flops = flops(v);
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("method", label);
     row.put("variant", v.label());
@@ -134,6 +134,7 @@ public final class BenchReport {
     row.put("batch_size", o.batchSize());
     row.put("max_len", o.maxLen());
     row.put("effective_len", len);
+    row.put("image_size", len > 0 ? null : o.imageSize());
     row.put("repeats", o.repeats());
     row.put("warmup", o.warmup());
     row.put("step_ms_median", step.median());
@@ -176,7 +177,7 @@ public final class BenchReport {
     row.put("paired_ratio_vs_lora_q1", pl.q1());
     row.put("paired_ratio_vs_lora_q3", pl.q3());
     row.put("flops_vs_full", full == null ? null : (double) flops.total()
-        / FlopCounter.count(full.method().spec(), config, o.batchSize(), len).total());
+        / flops(full).total());
     long user = ss.stream().mapToLong(s -> s.cpu().userTicks()).sum();
     long sys = ss.stream().mapToLong(s -> s.cpu().systemTicks()).sum();
     long faults = ss.stream().mapToLong(s -> s.cpu().minorFaults()).sum();
@@ -204,6 +205,12 @@ public final class BenchReport {
     row.put("started_at", r.startedAt());
     row.put("host", r.environment().get("host"));
     return row;
+  }
+
+  /** The FLOPs of one step of {@code v}'s method ({@link StepProducts}). */
+  private FlopCounter.Flops flops(Variant v) {
+    return StepProducts.flops(v.method().spec(), r.options().batchSize(),
+        r.data().effectiveLen(), r.data().labelNames().size());
   }
 
   /** The peer's numbers for the same method and thread count (null columns without a peer). */
@@ -377,6 +384,7 @@ public final class BenchReport {
     s.put("batch_size", r.options().batchSize());
     s.put("max_len", r.options().maxLen());
     s.put("effective_len", r.data().effectiveLen());
+    s.put("example_shape", r.data().shape());
     s.put("repeats", r.options().repeats());
     s.put("warmup", r.options().warmup());
     s.put("ratios", ratios());
@@ -457,11 +465,12 @@ public final class BenchReport {
     StringBuilder md = new StringBuilder();
     BenchOptions o = r.options();
     md.append("# SliceLab bench\n\n");
-    md.append(String.format(Locale.ROOT, "Started %s on %s; backbone %s (%d layers), batch"
-            + " %d, length %d (effective %d), %d warm-up + %d timed interleaved rounds, torch"
+    md.append(String.format(Locale.ROOT, "Started %s on %s; backbone %s (%s), batch"
+            + " %d, %s, %d warm-up + %d timed interleaved rounds, torch"
             + " threads %s. Environment: %s.%n%n", r.startedAt(), r.environment().get("host"),
-        o.backbone(), Backbones.text(o.backbone()).config().layers(), o.batchSize(), o.maxLen(),
-        r.data().effectiveLen(), o.warmup(), o.repeats(),
+        o.backbone(), layers(o.backbone()), o.batchSize(), r.data().effectiveLen() > 0
+            ? String.format(Locale.ROOT, "length %d (effective %d)", o.maxLen(),
+                r.data().effectiveLen()) : "images " + r.data().shape(), o.warmup(), o.repeats(),
         r.variants().stream().map(Variant::threads).distinct().toList(), r.environment()));
     md.append("## Step time\n\n");
     md.append("| method | step ms median [IQR] (min-max) | fwd / bwd / opt ms | examples/s"
@@ -522,6 +531,11 @@ public final class BenchReport {
           d(row, "time_vs_floor"), f0(row.get("gemm_floor_ms")),
           f2(row.get("time_vs_gemm_floor")), f2(row.get("peer_time_vs_gemm_floor"))));
     }
+    if (r.gemmFloorMs().isEmpty() && r.data().effectiveLen() == 0) {
+      md.append("\nConvolutions are counted in their im2col view (ConvFlopCounter); the GEMM"
+          + " floor is n/a: oneDNN runs them as direct kernels, not as those products, and a"
+          + " depthwise convolution is no product at all.\n");
+    }
     md.append("\nFLOP floor: the step's product FLOPs at the square matmul rate. GEMM floor: the"
         + " step's products timed alone at their own shapes and layouts (skinny, transposed,"
         + " batched), summed; time / GEMM floor is the step against its products alone, so what"
@@ -542,12 +556,22 @@ public final class BenchReport {
     return md.toString();
   }
 
+  /** The backbone's depth for the report's header: encoder layers or weight layers. */
+  private static String layers(String backbone) {
+    Backbone b = Backbones.get(backbone);
+    if (b.modality() == Modality.TEXT) {
+      return Backbones.text(backbone).config().layers() + " layers";
+    }
+    return b.architecture().layers().size() + " convolutions";
+  }
+
   private String peerMarkdown() {
     StringBuilder md = new StringBuilder();
-    md.append(String.format(Locale.ROOT, "%n## Against the peer%n%nThe peer: %s (bin/peer_bench.py;"
+    md.append(String.format(Locale.ROOT, "%n## Against the peer%n%nThe peer: %s (%s;"
         + " same shapes, AdamW with clipping 1.0), one peer step per method in every round,"
         + " interleaved with SliceLab's. Ratio = SliceLab step / peer step of the same round"
-        + " (median [IQR] over rounds).%n%n", r.peerVersions()));
+        + " (median [IQR] over rounds).%n%n", r.peerVersions(),
+        r.data().effectiveLen() > 0 ? "bin/peer_bench.py" : "bin/peer_bench_vision.py"));
     md.append("| method | SliceLab ms | peer ms | SliceLab / peer [IQR] | peer fwd / bwd / opt ms"
         + " | peer faults/step | peer sys CPU | vs peer LoRA |\n");
     md.append("|---|---|---|---|---|---|---|---|\n");

@@ -93,7 +93,8 @@ public final class BenchRunner {
         FlopCounter.class, FlopCounter.Flops.class, Stats.class, ProcStats.class,
         ProcStats.Cpu.class, MatmulRate.class, GemmFloor.class, FlopCounter.Product.class,
         FlopCounter.Part.class, TrainingStep.Timing.class, LinearTraining.Kind.class,
-        FlopCounter.Plan.class, FlopCounter.LinearPlan.class)) {
+        FlopCounter.Plan.class, FlopCounter.LinearPlan.class, StepProducts.class,
+        ConvFlopCounter.class, BenchData.class)) {
       try {
         Class.forName(c.getName(), true, c.getClassLoader());
       } catch (ClassNotFoundException e) {
@@ -126,21 +127,28 @@ public final class BenchRunner {
     log.println("[bench] environment " + env);
 
     BenchData data = BenchData.load(options.backbone(), options.batchSize(), options.maxLen(),
-        DISTINCT_BATCHES, DATA_SEED);
-    log.printf(Locale.ROOT, "[bench] data: %d batches of %d from %d SpamAssassin training texts"
-            + " (%d reach max_len %d); steps run at length %d%n", data.batches().size(),
-        options.batchSize(), data.poolSize(), data.fullLengthTexts(), options.maxLen(),
-        data.effectiveLen());
-    if (data.effectiveLen() < options.maxLen()) {
-      log.println("[bench] WARNING: no text reaches max_len; steps run at length "
-          + data.effectiveLen());
+        options.imageSize(), DISTINCT_BATCHES, DATA_SEED);
+    boolean text = data.effectiveLen() > 0;
+    if (text) {
+      log.printf(Locale.ROOT, "[bench] data: %d batches of %d from %d SpamAssassin training texts"
+              + " (%d reach max_len %d); steps run at length %d%n", data.batches().size(),
+          options.batchSize(), data.poolSize(), data.fullLengthTexts(), options.maxLen(),
+          data.effectiveLen());
+      if (data.effectiveLen() < options.maxLen()) {
+        log.println("[bench] WARNING: no text reaches max_len; steps run at length "
+            + data.effectiveLen());
+      }
+    } else {
+      log.printf(Locale.ROOT, "[bench] data: %d batches of %d images (%s) from %d %s training"
+              + " images%n", data.batches().size(), options.batchSize(), data.shape(),
+          data.poolSize(), BenchMethod.IMAGE_DATASET);
     }
     TrialResources.shared().backbone(options.backbone()).weights();
 
     Map<Integer, Map<String, Double>> calibration = new LinkedHashMap<>();
     for (int t : threadCounts) {
       JniUtils.setNumThreads(t);
-      calibration.put(t, calibrate(data.effectiveLen()));
+      calibration.put(t, calibrate(text ? data.effectiveLen() : 0));
       log.println("[bench] matmul GFLOP/s with " + t + " torch thread(s): " + calibration.get(t));
     }
 
@@ -156,7 +164,7 @@ public final class BenchRunner {
     Map<String, Long> optimizerBytes = new LinkedHashMap<>();
     for (BenchMethod m : options.methods()) {
       long t0 = System.nanoTime();
-      BenchCase c = new BenchCase(m, data.batch(0));
+      BenchCase c = new BenchCase(m, data.batch(0), data.labelNames().size());
       c.createOptimizer();
       cases.put(m.label(), c);
       trainable.put(m.label(), c.trainableParams());
@@ -173,17 +181,20 @@ public final class BenchRunner {
     Map<String, String> peerVersions = new LinkedHashMap<>();
     Map<Integer, List<Double>> matmulNanos = new LinkedHashMap<>();
     threadCounts.forEach(t -> matmulNanos.put(t, new ArrayList<>()));
-    Map<String, List<Product>> products = stepProducts(variants, data.effectiveLen());
+    // the GEMM floor times the step's products alone: text encoders only (ConvFlopCounter)
+    Map<String, List<Product>> products = StepProducts.gemmFloorApplies(options.backbone())
+        ? stepProducts(variants, data) : Map.of();
     Map<Integer, GemmFloor> gemmFloors = new LinkedHashMap<>();
     Map<String, Double> gemmFloorMs = new LinkedHashMap<>();
     try (MatmulRate matmul = new MatmulRate(options.matmulSize());
         PeerProcess peer = startPeer(peerVariants)) {
       for (int t : threadCounts) {
         gemmFloors.computeIfAbsent(t, n -> new GemmFloor(variants.stream()
-            .filter(v -> v.threads() == n).flatMap(v -> products.get(v.label()).stream())
-            .toList()));
+            .filter(v -> v.threads() == n)
+            .flatMap(v -> products.getOrDefault(v.label(), List.of()).stream()).toList()));
         log.printf(Locale.ROOT, "[bench] GEMM floor at %d thread(s): %d product shapes per"
-            + " round%n", t, gemmFloors.get(t).shapes());
+            + " round%s%n", t, gemmFloors.get(t).shapes(), products.isEmpty()
+            ? " (none: convolutions are direct kernels, not products)" : "");
       }
       if (peer != null) {
         peerVersions.putAll(peer.versions());
@@ -234,7 +245,10 @@ public final class BenchRunner {
             timed ? options.repeats() : options.warmup(), (System.nanoTime() - roundStart) / 1e9);
       }
       for (Variant v : variants) {
-        gemmFloorMs.put(v.label(), gemmFloors.get(v.threads()).floorMs(products.get(v.label())));
+        if (products.containsKey(v.label())) {
+          gemmFloorMs.put(v.label(), gemmFloors.get(v.threads()).floorMs(
+              products.get(v.label())));
+        }
       }
     } finally {
       gemmFloors.values().forEach(GemmFloor::close);
@@ -247,8 +261,8 @@ public final class BenchRunner {
       for (BenchMethod m : options.methods()) {
         long t0 = System.nanoTime();
         Map<String, Object> probe = MemoryProbe.runChild(m.label(), options.backbone(),
-            options.batchSize(),
-            options.maxLen(), options.memorySteps(), threadCounts.get(0), 600, errors);
+            options.batchSize(), options.maxLen(), options.imageSize(), options.memorySteps(),
+            threadCounts.get(0), 600, errors);
         memory.put(m.label(), probe);
         log.printf(Locale.ROOT, "[bench] memory %s: %s (%.1f s)%n", m.label(), probe,
             (System.nanoTime() - t0) / 1e9);
@@ -260,7 +274,7 @@ public final class BenchRunner {
       BenchCase c = cases.get(m.label());
       if (options.artifacts()) {
         Path dir = options.out().resolve("artifacts").resolve(m.label());
-        ArtifactSizes sizes = ArtifactSizes.save(c, dir);
+        ArtifactSizes sizes = ArtifactSizes.save(c, dir, data.labelNames());
         artifacts.put(m.label(), sizes);
         if (!options.keepArtifacts()) {
           deleteTree(dir.resolve("merged"));
@@ -275,13 +289,12 @@ public final class BenchRunner {
         (System.nanoTime() - start) / 1e9, startedAt);
   }
 
-  /** The matrix products of each variant's step, with their shapes ({@link FlopCounter}). */
-  private Map<String, List<Product>> stepProducts(List<Variant> variants, int len) {
-    BertConfig config = Backbones.text(options.backbone()).config();
+  /** The matrix products of each variant's step, with their shapes ({@link StepProducts}). */
+  private Map<String, List<Product>> stepProducts(List<Variant> variants, BenchData data) {
     Map<String, List<Product>> products = new LinkedHashMap<>();
     for (Variant v : variants) {
-      products.put(v.label(), FlopCounter.products(v.method().spec(), config,
-          options.batchSize(), len));
+      products.put(v.label(), StepProducts.of(v.method().spec(), options.batchSize(),
+          data.effectiveLen(), data.labelNames().size()));
     }
     return products;
   }
@@ -295,10 +308,16 @@ public final class BenchRunner {
         .toList();
     log.println("[bench] starting the peer " + options.peerCommand() + " for " + methods
         + " (building its venv on first use)");
+    Path peerLog = options.out().resolve("peer.log");
+    if (options.backbone().equals(BenchOptions.VISION_PEER_BACKBONE)) {
+      return PeerProcess.vision(options.peerCommand(), methods, options.batchSize(),
+          options.imageSize(), peerLog, options.peerAllocator());
+    }
     return new PeerProcess(options.peerCommand(), methods, options.batchSize(),
-        options.maxLen(), options.out().resolve("peer.log"), options.peerAllocator());
+        options.maxLen(), peerLog, options.peerAllocator());
   }
 
+  /** Square matmul rates, and a text encoder's own Linear shape at {@code len} tokens (> 0). */
   private Map<String, Double> calibrate(int len) {
     Map<String, Double> rates = new LinkedHashMap<>();
     try (MatmulRate m = new MatmulRate(1024)) {
@@ -307,9 +326,13 @@ public final class BenchRunner {
     try (MatmulRate m = new MatmulRate(2048)) {
       rates.put("square_2048", m.gflops(2, 6));
     }
-    BertConfig c = Backbones.text(options.backbone()).config();
-    rates.put("linear_" + options.batchSize() * len + "x" + c.hidden() + "x" + c.intermediate(),
-        MatmulRate.linearGflops(options.batchSize() * len, c.hidden(), c.intermediate(), 3, 10));
+    if (len > 0) {
+      BertConfig c = Backbones.text(options.backbone()).config();
+      rates.put("linear_" + options.batchSize() * len + "x" + c.hidden() + "x"
+              + c.intermediate(),
+          MatmulRate.linearGflops(options.batchSize() * len, c.hidden(), c.intermediate(), 3,
+              10));
+    }
     return rates;
   }
 

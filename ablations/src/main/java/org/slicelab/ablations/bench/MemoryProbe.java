@@ -22,7 +22,7 @@ import org.slicelab.ablations.trial.TrialResources;
  * allocator's high-water mark.
  *
  * <p>The child loads everything every method needs (engine, pretrained weights on the Java heap,
- * tokenized batches), runs a full GC and reads its RSS: the <em>baseline</em>. It then resets
+ * encoded batches), runs a full GC and reads its RSS: the <em>baseline</em>. It then resets
  * the kernel's peak-RSS mark ({@code /proc/self/clear_refs}), builds the classifier, attaches the
  * method (SIFT: its selection probe), creates the AdamW state and runs a few training steps, and
  * reads the peak ({@code VmHWM}). {@code native_peak_bytes = VmHWM - baseline} is what training
@@ -40,21 +40,22 @@ public final class MemoryProbe {
   private MemoryProbe() {
   }
 
-  /** Child entry point: {@code label batchSize maxLen steps threads backbone}. */
+  /** Child entry point: {@code label batchSize maxLen imageSize steps threads backbone}. */
   public static void main(String[] args) throws Exception {
     String label = args[0];
     int batchSize = Integer.parseInt(args[1]);
     int maxLen = Integer.parseInt(args[2]);
-    int steps = Integer.parseInt(args[3]);
-    int threads = Integer.parseInt(args[4]);
-    String backbone = args[5];
+    int imageSize = Integer.parseInt(args[3]);
+    int steps = Integer.parseInt(args[4]);
+    int threads = Integer.parseInt(args[5]);
+    String backbone = args[6];
     Autograd.ensureEngine();
     if (threads > 0) {
       ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
     }
-    BenchMethod method = BenchMethod.parse(label, batchSize, maxLen, backbone);
-    BenchData data = BenchData.load(backbone, batchSize, maxLen, BenchRunner.DISTINCT_BATCHES,
-        BenchRunner.DATA_SEED);
+    BenchMethod method = BenchMethod.parse(label, batchSize, maxLen, imageSize, backbone);
+    BenchData data = BenchData.load(backbone, batchSize, maxLen, imageSize,
+        BenchRunner.DISTINCT_BATCHES, BenchRunner.DATA_SEED);
     TrialResources.shared().backbone(backbone).weights();
     System.gc();
     Thread.sleep(200);
@@ -63,7 +64,7 @@ public final class MemoryProbe {
     boolean reset = ProcStats.resetPeak();
     ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
     Map<String, Object> out = new LinkedHashMap<>();
-    try (BenchCase c = new BenchCase(method, data.batch(0))) {
+    try (BenchCase c = new BenchCase(method, data.batch(0), data.labelNames().size())) {
       c.createOptimizer();
       long ready = ProcStats.rssBytes();
       for (int s = 0; s < steps; s++) {
@@ -106,7 +107,8 @@ public final class MemoryProbe {
    * map, or a map with {@code error}.
    */
   public static Map<String, Object> runChild(String label, String backbone, int batchSize,
-      int maxLen, int steps, int threads, long timeoutSeconds, java.nio.file.Path errorLog) {
+      int maxLen, int imageSize, int steps, int threads, long timeoutSeconds,
+      java.nio.file.Path errorLog) {
     List<String> cmd = new ArrayList<>();
     cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -120,6 +122,7 @@ public final class MemoryProbe {
     cmd.add(label);
     cmd.add(Integer.toString(batchSize));
     cmd.add(Integer.toString(maxLen));
+    cmd.add(Integer.toString(imageSize));
     cmd.add(Integer.toString(steps));
     cmd.add(Integer.toString(threads));
     cmd.add(backbone);

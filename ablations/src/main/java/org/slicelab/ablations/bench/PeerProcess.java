@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * The peer benchmark (Hugging Face transformers + PEFT, {@code bin/peer_bench.py}) as a child
- * process driven one step at a time, so that its steps interleave with SliceLab's in the same
+ * The peer benchmark (Hugging Face transformers + PEFT, {@code bin/peer_bench.py}; for
+ * MobileNetV2 torchvision + PEFT, {@code bin/peer_bench_vision.py}) as a child process driven one
+ * step at a time, so that its steps interleave with SliceLab's in the same
  * rounds. Protocol: the child prints one JSON line {@code {"ready": true, "versions": ...}}, then
  * answers each request line {@code {"method": M, "threads": T, "batch": B}} with one JSON line of
  * step timings; an empty line ends it. Only methods the peer has an equivalent of take part.
@@ -83,10 +84,33 @@ public final class PeerProcess implements AutoCloseable {
 
   /**
    * Starts {@code command} (normally {@code bin/slicelab-peer-bench}) for {@code methods} at
-   * this batch shape and waits until it has built its models; its stderr goes to {@code log}.
+   * this text batch shape and waits until it has built its models; its stderr goes to
+   * {@code log}.
    */
   public PeerProcess(Path command, List<String> methods, int batchSize, int maxLen, Path log,
       Allocator allocator) {
+    this(command, List.of(), methods, List.of("--batch-size", Integer.toString(batchSize),
+        "--max-len", Integer.toString(maxLen)), log, allocator);
+  }
+
+  /**
+   * The vision peer ({@code bin/slicelab-peer-bench --vision}, torchvision's MobileNetV2) for
+   * {@code methods} on batches of {@code batchSize} images of {@code imageSize} pixels.
+   */
+  public static PeerProcess vision(Path command, List<String> methods, int batchSize,
+      int imageSize, Path log, Allocator allocator) {
+    return new PeerProcess(command, List.of("--vision"), methods, List.of("--batch-size",
+        Integer.toString(batchSize), "--image-size", Integer.toString(imageSize)), log,
+        allocator);
+  }
+
+  /**
+   * Starts {@code command} with {@code peerArgs} (which peer), then {@code --serve}, the
+   * methods and {@code shapeArgs} (the batch shape), and waits until it has built its models;
+   * its stderr goes to {@code log}.
+   */
+  private PeerProcess(Path command, List<String> peerArgs, List<String> methods,
+      List<String> shapeArgs, Path log, Allocator allocator) {
     if (!Files.isExecutable(command)) {
       throw new IllegalArgumentException("option '--peer-command' = " + command
           + " is not an executable file (expected bin/slicelab-peer-bench)");
@@ -95,9 +119,10 @@ public final class PeerProcess implements AutoCloseable {
       throw new IllegalArgumentException("option '--peer': none of the methods has a peer"
           + " equivalent (head, full, lora_r<k>, slicefine_r<k>_row|column)");
     }
-    List<String> cmd = new ArrayList<>(List.of(command.toString(), "--serve", "--methods",
-        String.join(",", methods), "--batch-size", Integer.toString(batchSize), "--max-len",
-        Integer.toString(maxLen)));
+    List<String> cmd = new ArrayList<>(List.of(command.toString()));
+    cmd.addAll(peerArgs);
+    cmd.addAll(List.of("--serve", "--methods", String.join(",", methods)));
+    cmd.addAll(shapeArgs);
     ProcessBuilder builder = new ProcessBuilder(cmd).redirectError(log.toFile());
     if (allocator != Allocator.SLICELAB) {
       builder.environment().keySet().removeIf(PeerProcess::isAllocatorSetting);

@@ -52,7 +52,8 @@ public final class Lora implements FineTuningMethod {
           }
           return;
         }
-        WeightLayer.checkRank(rank, Math.min(shape.rows(), shape.columns()), name);
+        WeightLayer.checkRank(rank, Math.min(shape.rows(), shape.columns() * shape.taps()),
+            name);
       });
     }
 
@@ -82,8 +83,10 @@ public final class Lora implements FineTuningMethod {
         }
         continue;
       }
+      // the rank of the kernel matrix [out, in * kh * kw]: a 3-channel 3x3 convolution takes
+      // rank 8 as PEFT allows (its A is a 3x3 convolution from 3 to 8 channels)
       WeightLayer.checkRank(settings.rank(), Math.min(layer.units(SliceAxis.ROW),
-          layer.units(SliceAxis.COLUMN)), layer.name());
+          layer.units(SliceAxis.COLUMN) * layer.taps()), layer.name());
       LoraAdapter adapter = new LoraAdapter(layer, settings.rank(), settings.alpha(), random,
           context.manager());
       layer.addAdapter(adapter);

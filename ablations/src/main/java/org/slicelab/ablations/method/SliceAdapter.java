@@ -12,8 +12,10 @@ import org.slicelab.ablations.train.DenseTrainable;
 /**
  * A trainable slice of one layer's weight, kept as an increment {@code D} over the frozen slice
  * so that the weight itself is never touched until {@link #mergeInto}. Written once for every
- * {@link WeightLayer} kind through its primitives ({@code product}, {@code mixUnits}):
+ * {@link WeightLayer} kind through its primitives ({@code product}, {@code mixUnits}), in two
+ * equivalent forms; the layer chooses ({@link LayerAdapter#foldedWeight}).
  *
+ * <p><b>Output form</b> ({@link #apply}, Linear layers):
  * <ul>
  *   <li>ROW slice R: {@code D} holds r output units; {@code y[R] += product(x, D)}. Autograd then
  *       computes only {@code dD} from {@code dY[R]} (Linear: {@code dY[:, R]^T X}).</li>
@@ -21,12 +23,18 @@ import org.slicelab.ablations.train.DenseTrainable;
  *       computes only {@code dD} from {@code X[C]} (Linear: {@code dY^T X[:, C]}).</li>
  *   <li>Depthwise layers (rows and input units coincide): {@code y[R] += product(x[R], D)}.</li>
  * </ul>
- * No full weight gradient is ever formed; the extra cost is that of an r-unit layer.
- *
- * <p>When the slice is a contiguous window p..p+r-1 (the position selector's case) units are
+ * No full weight gradient is formed; the extra cost is that of an r-unit layer.
+ * When the slice is a contiguous window p..p+r-1 (the position selector's case) units are
  * read as a view and written in place: a row slice adds its product into the output units
  * p..p+r-1 of {@code y}. Same gradients, 12-17% less step time on text (BENCHMARKS.md).
  * Scattered index sets (Wanda, lottery tickets) gather and place units with one-hot matrices.
+ *
+ * <p><b>Weight form</b> ({@link #foldedWeight}, convolutions): the layer runs once with
+ * {@code W + D} placed at the slice's units (entries outside the slice are {@code W + 0}); the
+ * layer's backward forms the weight's gradient and {@code dD} is its slice. On a convolutional
+ * network that is cheaper than the output form, whose extra r-unit convolution, activation
+ * slices and in-place writes cost more memory traffic than the kernel gradient costs arithmetic
+ * (BENCHMARKS.md, "MobileNetV2 (vision)").
  */
 public final class SliceAdapter implements LayerAdapter {
   private final WeightLayer layer;
@@ -34,7 +42,7 @@ public final class SliceAdapter implements LayerAdapter {
   private final int[] indices;
   private final NDArray delta;
   private final DenseTrainable trainable;
-  /** The window on the activations' unit axis; null when the slice is scattered. */
+  /** The window [p, p + r) on the leading axis; null when the slice is scattered. */
   private final NDIndex window;
   /** One-hot gather [units, r] of the slice's input units; null when not needed. */
   private final NDArray gather;
@@ -49,8 +57,7 @@ public final class SliceAdapter implements LayerAdapter {
     int r = indices.length;
     delta = manager.zeros(layer.partShape(axis, r));
     boolean contiguous = isContiguous(indices);
-    window = contiguous ? new NDIndex((layer.activationUnitAxis() == -1 ? "..., " : ":, ")
-        + indices[0] + ":" + (indices[0] + r)) : null;
+    window = contiguous ? new NDIndex(indices[0] + ":" + (indices[0] + r)) : null;
     gather = !contiguous && selectsInputs()
         ? oneHot(indices, layer.units(SliceAxis.COLUMN), true, manager) : null;
     place = !contiguous && placesOutputs()
@@ -106,18 +113,60 @@ public final class SliceAdapter implements LayerAdapter {
 
   @Override
   public NDArray apply(NDArray x, NDArray y) {
-    NDArray input = !selectsInputs() ? x : window != null ? x.get(window)
+    NDArray input = !selectsInputs() ? x : window != null ? unitWindow(x)
         : layer.mixUnits(x, gather);
     NDArray part = layer.product(input, delta);
     if (!placesOutputs()) {
       return window != null ? y.addi(part) : y.add(part);
     }
     if (window != null) {
-      // in place on y is legal for autograd: the frozen product's backward does not keep y
-      y.set(window, y.get(window).add(part));
+      // in place on a view of y is legal for autograd: the frozen product's backward does not
+      // keep y
+      unitWindow(y).addi(part);
       return y;
     }
     return y.add(layer.mixUnits(part, place));
+  }
+
+  /**
+   * The window's units of an activation, as a view made by one slice: the unit axis is moved to
+   * the front and back (views), because an index that also names the leading axes slices each of
+   * them, and the backward of every slice writes a zero-filled gradient of the whole activation.
+   */
+  private NDArray unitWindow(NDArray activation) {
+    int axis = Math.floorMod(layer.activationUnitAxis(), activation.getShape().dimension());
+    if (axis == 0) {
+      return activation.get(window);
+    }
+    return activation.swapAxes(0, axis).get(window).swapAxes(0, axis);
+  }
+
+  @Override
+  public NDArray foldedWeight(NDArray weight) {
+    return weight.add(placedDelta());
+  }
+
+  /** The increment at its units of a weight-shaped array, zero elsewhere. */
+  private NDArray placedDelta() {
+    int weightAxis = layer.weightAxis(axis);
+    long units = layer.weight().getShape().get(weightAxis);
+    int r = indices.length;
+    if (window != null) {
+      // torch's pad lists (before, after) per axis from the last axis to the first
+      int dims = delta.getShape().dimension();
+      long[] pad = new long[2 * dims];
+      pad[2 * (dims - 1 - weightAxis)] = indices[0];
+      pad[2 * (dims - 1 - weightAxis) + 1] = units - indices[0] - r;
+      return delta.pad(new Shape(pad), 0);
+    }
+    // scattered: a one-hot [units, r] times the increment with its units as rows (exact: each
+    // entry is one increment value plus zeros)
+    NDArray oneHot = weightAxis == 0 && !layer.unitsShared() ? place.transpose() : gather;
+    NDArray rows = weightAxis == 0 ? delta : delta.swapAxes(0, 1);
+    Shape rowShape = rows.getShape();
+    NDArray placed = oneHot.matMul(rows.reshape(r, -1))
+        .reshape(new Shape(units).addAll(rowShape.slice(1)));
+    return weightAxis == 0 ? placed : placed.swapAxes(0, 1);
   }
 
   @Override

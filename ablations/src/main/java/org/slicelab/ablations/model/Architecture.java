@@ -27,8 +27,13 @@ public record Architecture(List<LayerShape> layers, List<String> defaultTargets,
    * @param rows output units
    * @param columns input units (features or channels)
    * @param unitsShared rows and columns are the same units (depthwise convolutions)
+   * @param taps matrix columns per input unit (1 for Linear, kh * kw for convolutions)
    */
-  public record LayerShape(String name, int rows, int columns, boolean unitsShared) {
+  public record LayerShape(String name, int rows, int columns, boolean unitsShared, int taps) {
+    /** A layer with one tap per input unit (a Linear). */
+    public LayerShape(String name, int rows, int columns, boolean unitsShared) {
+      this(name, rows, columns, unitsShared, 1);
+    }
   }
 
   /** A text encoder's Linears from {@code [out, in]} shapes by name; every one is a default target. */

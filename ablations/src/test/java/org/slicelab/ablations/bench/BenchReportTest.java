@@ -38,7 +38,7 @@ class BenchReportTest {
   private Result result(boolean withPeer) {
     List<BenchMethod> methods = BenchMethod.parseList("head,full,slicefine_r5_row,lora_r8", 16,
         128);
-    BenchOptions options = new BenchOptions(Backbones.DEFAULT, methods, 16, 128, 3, 1, out,
+    BenchOptions options = new BenchOptions(Backbones.DEFAULT, methods, 16, 128, 96, 3, 1, out,
         List.of(1), false, 1, false, false, 4096, null, null);
     List<Variant> variants = methods.stream().map(m -> new Variant(m, 1, m.label())).toList();
     Map<String, double[]> times = Map.of("head", HEAD, "full", FULL, "slicefine_r5_row", SLICE,
@@ -65,7 +65,8 @@ class BenchReportTest {
       trainable.put(methods.get(i).label(), counts[i]);
       state.put(methods.get(i).label(), 8 * counts[i]);
     }
-    return new Result(options, new BenchData(List.of(), 128, 10, BenchData.POOL), variants,
+    return new Result(options, new BenchData(List.of(), "128 tokens", 128, 10,
+        BenchData.POOL, List.of("ham", "spam")), variants,
         samples, peer, withPeer ? Map.of("torch", "2.5.1") : Map.of(),
         Map.of(1, List.of(2e6, 4e6, 3e6)), Map.of(), GEMM_FLOORS, Map.of(), Map.of(),
         trainable, state,
@@ -140,8 +141,9 @@ class BenchReportTest {
     JsonNode json = new ObjectMapper().readTree(new ObjectMapper()
         .writeValueAsString(report.summary()));
     assertEquals(List.of("command", "status", "out", "torch_threads", "backbone", "batch_size",
-        "max_len", "effective_len", "repeats", "warmup", "ratios", "matmul_fraction",
-        "matmul_gflops", "step_ms_median", "peer", "targets", "warnings", "seconds"),
+        "max_len", "effective_len", "example_shape", "repeats", "warmup", "ratios",
+        "matmul_fraction", "matmul_gflops", "step_ms_median", "peer", "targets", "warnings",
+        "seconds"),
         fieldNames(json));
     assertEquals(0.3, json.get("ratios").get("slicefine_r5_vs_peer_lora").asDouble(), 1e-12);
     assertEquals(60.0, json.get("step_ms_median").get("slicefine_r5_row").asDouble(), 1e-9);

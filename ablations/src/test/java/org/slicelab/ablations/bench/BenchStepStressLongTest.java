@@ -34,7 +34,7 @@ class BenchStepStressLongTest {
   @BeforeAll
   static void loadBatches() {
     Autograd.ensureEngine();
-    data = BenchData.load(Backbones.DEFAULT, 16, 128, BenchRunner.DISTINCT_BATCHES,
+    data = BenchData.load(Backbones.DEFAULT, 16, 128, 96, BenchRunner.DISTINCT_BATCHES,
         BenchRunner.DATA_SEED);
   }
 
@@ -43,7 +43,7 @@ class BenchStepStressLongTest {
     int threadsBefore = JniUtils.getNumThreads();
     JniUtils.setNumThreads(THREADS);
     List<Integer> steps = new ArrayList<>();
-    try (BenchCase c = new BenchCase(BenchMethod.parse(label, 16, 128), data.batch(0))) {
+    try (BenchCase c = new BenchCase(BenchMethod.parse(label, 16, 128), data.batch(0), 2)) {
       c.createOptimizer();
       try (GarbageCollectionPressure pressure = garbageCollectionPressure
           ? GarbageCollectionPressure.start() : null) {

@@ -56,6 +56,16 @@ class PeerProcessTest {
   }
 
   @Test
+  void theVisionPeerIsAskedForImagesOfTheBenchsSize() throws Exception {
+    try (PeerProcess peer = PeerProcess.vision(script(), List.of("head", "lora_r8"), 16, 64,
+        dir.resolve("peer.log"), PeerProcess.Allocator.PYTHON)) {
+      assertEquals("--vision --serve --methods head,lora_r8 --batch-size 16 --image-size 64",
+          peer.versions().get("args"));
+      assertEquals(1.5, peer.step("head", 1, 0).stepMs());
+    }
+  }
+
+  @Test
   void withSliceLabsAllocatorTheChildKeepsTheSettings() throws Exception {
     assumeTrue(System.getenv("MALLOC_ARENA_MAX") != null, "needs MALLOC_ARENA_MAX in the env");
     try (PeerProcess peer = new PeerProcess(script(), List.of("full"), 16, 128,

@@ -62,9 +62,9 @@ class StatsTest {
     BenchData data = BenchData.select(pool, 4, 5, 1);
     assertEquals(len, data.effectiveLen());
     assertEquals(3, data.fullLengthTexts());
-    for (EncodedDataset b : data.batches()) {
+    for (var b : data.batches()) {
       assertEquals(4, b.size());
-      assertEquals(len, BenchData.width(b));
+      assertEquals(len, BenchData.width((EncodedDataset) b));
     }
     // no full-length text: the width actually used is reported
     for (int i = 0; i < n; i += 4) {

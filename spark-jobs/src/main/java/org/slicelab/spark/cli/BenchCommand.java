@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.slicelab.ablations.backbone.Backbones;
+import org.slicelab.ablations.backbone.VisionBackbone;
 import org.slicelab.ablations.bench.BenchMethod;
 import org.slicelab.ablations.bench.BenchOptions;
 import org.slicelab.ablations.bench.BenchReport;
@@ -19,18 +20,19 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Benchmark training steps of head, full, SliceFine, SIFT and LoRA on the "
-        + "MiniLM backbone (or --backbone) with identical real SpamAssassin batches, interleaved round-robin in "
-        + "one process; peak memory per method in child JVMs; artefact sizes; FLOP counts "
-        + "against the matmul rate measured in-process.",
+        + "MiniLM backbone (or --backbone, text or image) with identical real batches "
+        + "(SpamAssassin texts, or Fashion-MNIST images at --image-size), interleaved "
+        + "round-robin in one process; peak memory per method in child JVMs; artefact sizes; "
+        + "FLOP counts against the matmul rate measured in-process.",
         "Writes bench_methods/bench_steps/bench_machine.parquet, bench.md and bench.json into "
             + "--out; logs on stderr; prints one JSON line with ratios and matmul_fraction."})
 public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--methods", paramLabel = "LIST",
       description = "comma-separated: head, full, slicefine_r<k>_<row|column>, sift_<x>pct, "
-          + "lora_r<k> (default: ${DEFAULT-VALUE})",
-      defaultValue = "head,full,slicefine_r1_row,slicefine_r5_row,slicefine_r8_row,"
-          + "slicefine_r1_column,slicefine_r5_column,slicefine_r8_column,sift_1pct,lora_r8")
+          + "lora_r<k> (default: head, full, slicefine_r{1,5,8}_{row,column}, sift_1pct, "
+          + "lora_r8, less those that do not fit the backbone, e.g. column slices wider than "
+          + "an image network's 3 input channels)")
   private String methods;
 
   @Option(names = "--backbone", paramLabel = "NAME", defaultValue = Backbones.DEFAULT,
@@ -43,8 +45,14 @@ public final class BenchCommand implements Callable<Integer> {
   private int batchSize;
 
   @Option(names = "--max-len", paramLabel = "L", defaultValue = "128",
-      description = "sequence length; batches are chosen to reach it (default: ${DEFAULT-VALUE})")
+      description = "sequence length of a text backbone's batches; they are chosen to reach it "
+          + "(default: ${DEFAULT-VALUE})")
   private int maxLen;
+
+  @Option(names = "--image-size", paramLabel = "S", defaultValue = "96",
+      description = "image side in pixels for an image backbone's batches (Fashion-MNIST "
+          + "training images, as the trial option image_size; default: ${DEFAULT-VALUE})")
+  private int imageSize;
 
   @Option(names = "--repeats", paramLabel = "K", defaultValue = "10",
       description = "timed rounds, one step of every method each (default: ${DEFAULT-VALUE})")
@@ -84,7 +92,8 @@ public final class BenchCommand implements Callable<Integer> {
   private int matmulSize;
 
   @Option(names = "--peer", negatable = false,
-      description = "also time the peer (Hugging Face transformers + PEFT, bin/peer_bench.py) on "
+      description = "also time the peer (Hugging Face transformers + PEFT, bin/peer_bench.py; "
+          + "for --backbone mobilenet-v2 torchvision + PEFT, bin/peer_bench_vision.py) on "
           + "the same shapes, its steps interleaved with SliceLab's in every round, and report "
           + "paired SliceLab/peer ratios; needs Python and the wheels "
           + "bin/slicelab-peer-bench builds its venv from")
@@ -110,10 +119,21 @@ public final class BenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException(e.getMessage().replace("trial option 'backbone'",
           "option '--backbone'"), e);
     }
-    BenchOptions options = new BenchOptions(canonicalBackbone,
-        BenchMethod.parseList(methods, batchSize, maxLen, canonicalBackbone), batchSize, maxLen, repeats, warmup,
-        out, threads, !noMemory, memorySteps, !noArtifacts, keepArtifacts, matmulSize,
-        peer || peerCommand != null ? peerLauncher() : null, peerAllocator);
+    checkImageSize(canonicalBackbone);
+    List<BenchMethod> chosen;
+    if (methods == null) {
+      BenchMethod.Standard standard = BenchMethod.standard(batchSize, maxLen, imageSize,
+          canonicalBackbone);
+      standard.omitted().forEach((label, why) -> System.err.println("[bench] " + label
+          + " left out: it does not fit " + canonicalBackbone + " (" + why + ")"));
+      chosen = standard.methods();
+    } else {
+      chosen = BenchMethod.parseList(methods, batchSize, maxLen, imageSize, canonicalBackbone);
+    }
+    BenchOptions options = new BenchOptions(canonicalBackbone, chosen, batchSize, maxLen,
+        imageSize, repeats, warmup, out, threads, !noMemory, memorySteps, !noArtifacts,
+        keepArtifacts, matmulSize, peer || peerCommand != null ? peerLauncher() : null,
+        peerAllocator);
     System.err.println("[bench] methods " + options.methods().stream()
         .map(BenchMethod::label).toList() + ", out " + out.toAbsolutePath());
     BenchReport report = new BenchReport(new BenchRunner(options, System.err).run());
@@ -121,6 +141,18 @@ public final class BenchCommand implements Callable<Integer> {
     System.err.print(report.markdown());
     System.out.println(JsonLine.of(report.summary()));
     return 0;
+  }
+
+  /** An image backbone's minimum input size, checked before any work (names the option). */
+  private void checkImageSize(String backbone) {
+    if (Backbones.get(backbone) instanceof VisionBackbone vision) {
+      try {
+        vision.input(imageSize);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(e.getMessage().replace("trial option 'image_size'",
+            "option '--image-size'"), e);
+      }
+    }
   }
 
   private Path peerLauncher() {

@@ -8,7 +8,8 @@ import java.util.List;
  * The Keras activations SliceLab runs, by their Keras names, on NCHW or [B, F] tensors (softmax
  * over the channel / feature axis 1).
  *
- * <p>ReLU6 is {@code clip(x, 0, 6)}, whose bounds reach PyTorch as numbers. DJL's
+ * <p>ReLU6 is torch's {@code hardtanh(x, 0, 6)} ({@link Relu6}), whose bounds reach PyTorch as
+ * numbers inside a TorchScript module. DJL's
  * {@code Activation.relu6} is {@code minimum(relu(x), 6)} with the 6 wrapped in a temporary array
  * over a Java direct buffer ({@code from_blob}, see {@code Scalars}); PyTorch saves it for the
  * backward pass, and a garbage collection between forward and backward turned the gradients of
@@ -34,7 +35,7 @@ public final class Activations {
     return switch (name) {
       case "linear" -> x;
       case "relu" -> Activation.relu(x);
-      case "relu6" -> x.clip(0, 6);
+      case "relu6" -> Relu6.apply(x);
       case "sigmoid" -> Activation.sigmoid(x);
       case "tanh" -> Activation.tanh(x);
       case "softmax" -> x.softmax(1);

@@ -9,6 +9,11 @@ import java.util.List;
  * * gamma + beta} per channel (axis 1) with the pretrained running statistics. Gamma and beta are
  * parameters when the layer has them ({@code scale} / {@code center} true), else constants one
  * and zero; the running mean and variance are buffers, never trained.
+ *
+ * <p>In inference mode the layer is a per-channel affine map {@code x * scale + shift}; while
+ * gamma and beta are frozen ({@link #frozen}) a convolution before it folds that map into its
+ * kernel ({@link ConvLayer#forwardScaled}), so the network runs no batch-norm pass at all, forward
+ * or backward.
  */
 final class BatchNormOp implements GraphOp {
   private final NDArray gamma;
@@ -28,7 +33,24 @@ final class BatchNormOp implements GraphOp {
 
   @Override
   public NDArray apply(List<NDArray> inputs) {
-    return BatchNorm.batchNorm(inputs.get(0), mean, variance, gamma, beta, 1, 0f, epsilon, false)
-        .singletonOrThrow();
+    // axis -1 is DJL's direct call of torch's batch_norm, which normalises axis 1 (channels);
+    // any other axis is swapped to 1 and back, two more graph nodes even for axis 1 itself
+    return BatchNorm.batchNorm(inputs.get(0), mean, variance, gamma, beta, -1, 0f, epsilon,
+        false).singletonOrThrow();
+  }
+
+  /** Whether gamma and beta are constants now (no gradient requested: every method but full). */
+  boolean frozen() {
+    return !gamma.hasGradient() && !beta.hasGradient();
+  }
+
+  /** The per-channel factor {@code gamma / sqrt(var + eps)}. */
+  NDArray scale() {
+    return gamma.div(variance.add(epsilon).sqrt());
+  }
+
+  /** The per-channel offset {@code beta - mean * scale}, given {@link #scale()}. */
+  NDArray shift(NDArray scale) {
+    return beta.sub(mean.mul(scale));
   }
 }

@@ -15,6 +15,9 @@ import org.slicelab.ablations.model.WeightLayer;
  * filter per channel, so its rows and input units are the same channels). A 1x1 convolution is
  * a Linear applied at every position. Padding follows TensorFlow ({@link Padding2d#same});
  * the Keras activation is not part of the layer (adapters act on the pre-activation output).
+ * Adapters that have a weight form (SliceFine's slices) are folded into the kernel, so the layer
+ * runs one convolution ({@link LayerAdapter#foldedWeight}); the others (LoRA, calibration
+ * recorders) act on the output.
  */
 public final class ConvLayer implements WeightLayer {
   private final ConvSpec spec;
@@ -90,11 +93,41 @@ public final class ConvLayer implements WeightLayer {
 
   @Override
   public NDArray forward(NDArray x) {
-    NDArray y = convolve(x, weight, bias);
+    // adapters with a weight form run inside the one convolution (LayerAdapter#foldedWeight)
+    NDArray w = weight;
+    List<LayerAdapter> outputForm = new ArrayList<>(adapters.size());
     for (LayerAdapter adapter : adapters) {
+      NDArray folded = adapter.foldedWeight(w);
+      if (folded != null) {
+        w = folded;
+      } else {
+        outputForm.add(adapter);
+      }
+    }
+    NDArray y = convolve(x, w, bias);
+    for (LayerAdapter adapter : outputForm) {
       y = adapter.apply(x, y);
     }
     return y;
+  }
+
+  /**
+   * {@code forward(x) * scale + shift} per output channel (a batch norm in inference mode after
+   * the layer) as one convolution: the kernel (adapters folded in) times {@code scale}, bias
+   * {@code bias * scale + shift}. Equal to the two steps up to float rounding; autograd reaches
+   * the kernel and the adapters through the product. Null when an adapter has only the output
+   * form (its output would need the scale too): run {@link #forward} and the norm then.
+   */
+  public NDArray forwardScaled(NDArray x, NDArray scale, NDArray shift) {
+    NDArray w = weight;
+    for (LayerAdapter adapter : adapters) {
+      w = adapter.foldedWeight(w);
+      if (w == null) {
+        return null;
+      }
+    }
+    NDArray b = bias == null ? shift : bias.mul(scale).add(shift);
+    return convolve(x, w.mul(scale.reshape(-1, 1, 1, 1)), b);
   }
 
   @Override

@@ -24,7 +24,9 @@ import org.slicelab.ablations.backbone.FloatTensor;
  *
  * <p>{@link #featureMap} runs the backbone only (up to the plan's feature layer);
  * {@link #droppedHeadLogits} runs the whole original network, its final softmax left out.
- * Convolutions are {@link ConvLayer}s; batch norm runs in inference mode ({@link BatchNormOp}).
+ * Convolutions are {@link ConvLayer}s; batch norm runs in inference mode ({@link BatchNormOp}),
+ * folded into the convolution before it while its gamma and beta are frozen. Activations are
+ * NCHW-shaped and stored channels-last ({@link #channelsLast}).
  */
 public final class ConvNetwork {
   private final NetworkPlan plan;
@@ -77,10 +79,15 @@ public final class ConvNetwork {
     Map<String, Integer> index = new HashMap<>();
     Set<String> backbone = plan.backbone().stream().map(KerasLayer::name)
         .collect(Collectors.toSet());
+    Map<String, KerasLayer> normAfter = normsAfterConvolutions(plan.topology());
+    Set<String> foldedNorms = normAfter.values().stream().map(KerasLayer::name)
+        .collect(Collectors.toSet());
     for (KerasLayer layer : plan.topology().layers()) {
       boolean inBackbone = backbone.contains(layer.name());
       boolean output = layer.name().equals(plan.topology().output()) && !inBackbone;
-      GraphOp op = op(layer, arrays, output, inBackbone ? convs : new ArrayList<>());
+      GraphOp op = foldedNorms.contains(layer.name()) ? in -> in.get(0)
+          : op(layer, arrays, output, inBackbone ? convs : new ArrayList<>(),
+              normAfter.get(layer.name()));
       if (inBackbone) {
         for (String name : plan.weightShapes(layer).keySet()) {
           if (!name.endsWith("/moving_mean") && !name.endsWith("/moving_variance")) {
@@ -162,7 +169,7 @@ public final class ConvNetwork {
         continue;
       }
       if (step.inputs().length == 0) {
-        outputs[i] = images;
+        outputs[i] = channelsLast(images);
         continue;
       }
       List<NDArray> in = new ArrayList<>(step.inputs().length);
@@ -174,8 +181,51 @@ public final class ConvNetwork {
     return outputs[last];
   }
 
+  /**
+   * The same NCHW-shaped tensor in channels-last memory order (NHWC strides). Convolutions,
+   * batch norm and element-wise ops keep that order, so every activation of the network has it:
+   * oneDNN runs its direct convolution kernels on it instead of reordering NCHW data for every
+   * convolution, forward and backward (BENCHMARKS.md, "MobileNetV2 (vision)"). Values are the
+   * same; only strides differ.
+   */
+  static NDArray channelsLast(NDArray x) {
+    Shape s = x.getShape();
+    // flattening the NHWC-permuted view copies it into NHWC order; the last transpose is a view
+    return x.transpose(0, 2, 3, 1).reshape(-1).reshape(s.get(0), s.get(2), s.get(3), s.get(1))
+        .transpose(0, 3, 1, 2);
+  }
+
+  /**
+   * The batch norms that directly follow a convolution, by the convolution's name: the norm
+   * reads only the convolution's output, nothing else reads it, and the convolution has no
+   * activation of its own. Such a pair runs as one step (see {@link #op}).
+   */
+  private static Map<String, KerasLayer> normsAfterConvolutions(KerasTopology topology) {
+    Map<String, Integer> readers = new HashMap<>();
+    for (KerasLayer layer : topology.layers()) {
+      layer.inputs().forEach(in -> readers.merge(in, 1, Integer::sum));
+    }
+    Map<String, KerasLayer> out = new HashMap<>();
+    for (KerasLayer layer : topology.layers()) {
+      if (!layer.type().equals("BatchNormalization") || layer.inputs().size() != 1) {
+        continue;
+      }
+      KerasLayer conv = topology.layer(layer.input());
+      if ((conv.type().equals("Conv2D") || conv.type().equals("DepthwiseConv2D"))
+          && readers.get(conv.name()) == 1 && ConvSpec.of(conv).activation().equals("linear")) {
+        out.put(conv.name(), layer);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A layer's op; {@code norm} is the batch norm that follows a convolution directly (null when
+   * none does): the pair runs as one step, the norm folded into the kernel while its gamma and
+   * beta are frozen ({@link ConvLayer#forwardScaled}), else as the norm after the convolution.
+   */
   private static GraphOp op(KerasLayer layer, Map<String, NDArray> arrays, boolean output,
-      List<ConvLayer> convs) {
+      List<ConvLayer> convs, KerasLayer norm) {
     String n = layer.name() + "/";
     switch (layer.type()) {
       case "InputLayer", "Dropout":
@@ -189,12 +239,21 @@ public final class ConvNetwork {
         ConvLayer conv = new ConvLayer(spec, arrays.get(n + (spec.depthwise()
             ? "depthwise_kernel" : "kernel")), arrays.get(n + "bias"));
         convs.add(conv);
+        if (norm != null) {
+          BatchNormOp bn = batchNorm(norm, arrays);
+          return in -> {
+            NDArray folded = null;
+            if (bn.frozen()) {
+              NDArray scale = bn.scale();
+              folded = conv.forwardScaled(in.get(0), scale, bn.shift(scale));
+            }
+            return folded != null ? folded : bn.apply(List.of(conv.forward(in.get(0))));
+          };
+        }
         return in -> Activations.apply(spec.activation(), conv.forward(in.get(0)));
       }
       case "BatchNormalization":
-        return new BatchNormOp(arrays.get(n + "gamma"), arrays.get(n + "beta"),
-            arrays.get(n + "moving_mean"), arrays.get(n + "moving_variance"),
-            (float) layer.number("epsilon", 1e-3));
+        return batchNorm(layer, arrays);
       case "ReLU": {
         double max = layer.number("max_value", Double.NaN);
         if (Double.isNaN(max)) {
@@ -244,6 +303,13 @@ public final class ConvNetwork {
       default:
         throw layer.invalid("is not supported");
     }
+  }
+
+  private static BatchNormOp batchNorm(KerasLayer layer, Map<String, NDArray> arrays) {
+    String n = layer.name() + "/";
+    return new BatchNormOp(arrays.get(n + "gamma"), arrays.get(n + "beta"),
+        arrays.get(n + "moving_mean"), arrays.get(n + "moving_variance"),
+        (float) layer.number("epsilon", 1e-3));
   }
 
   /** The layer's activation; the network output's softmax is left out (logits). */

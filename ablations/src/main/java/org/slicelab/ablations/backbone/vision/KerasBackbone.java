@@ -111,7 +111,7 @@ public final class KerasBackbone implements VisionBackbone {
         long[] kernel = plan.weightShapes(layer).get(layer.name()
             + (depthwise ? "/depthwise_kernel" : "/kernel"));
         layers.add(new Architecture.LayerShape(layer.name(), (int) kernel[depthwise ? 2 : 3],
-            (int) kernel[2], depthwise));
+            (int) kernel[2], depthwise, (int) (kernel[0] * kernel[1])));
       }
     }
     return new Architecture(layers, layers.stream().map(Architecture.LayerShape::name).toList(),

@@ -1,5 +1,6 @@
 package org.slicelab.ablations.backbone.vision;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,12 +12,15 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slicelab.ablations.method.SliceAdapter;
+import org.slicelab.ablations.model.SliceAxis;
 import org.slicelab.ablations.train.Autograd;
 
 /**
  * Back-propagation through the executor (padding, depthwise and 1x1 convolutions, batch norm in
  * inference mode, residual add, global pooling): every parameter's gradient matches a central
- * finite difference of the loss, and the running statistics are left alone.
+ * finite difference of the loss, and the running statistics are left alone; a batch norm folded
+ * into its convolution gives what the separate norm gives.
  */
 class ImageClassifierGradientTest {
   @TempDir
@@ -60,6 +64,45 @@ class ImageClassifierGradientTest {
       }
       assertTrue(java.util.Arrays.equals(meanBefore,
           model.network().arrays().get("bn/moving_mean").toFloatArray()));
+    }
+  }
+
+  /**
+   * While the batch norm's shift is frozen it runs folded into the convolution before it (with a
+   * SliceFine slice folded in too); once the shift trains it runs on its own. Both give the same
+   * logits and the same slice gradient.
+   */
+  @Test
+  void foldedBatchNormGivesTheSeparateNormsOutputsAndGradients() {
+    Path json = TinyKerasModel.standard().write(dir, false);
+    KerasBackbone backbone = new KerasBackbone("tiny", () -> json);
+    try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+      ImageClassifier model = backbone.create(manager, backbone.weights(), 3, 2);
+      manager.getEngine().setRandomSeed(4);
+      NDArray images = manager.randomUniform(-1, 1, new Shape(2, 3, 12, 12));
+      NDArray target = manager.randomNormal(new Shape(2, 3));
+      ConvLayer conv = model.weightLayers().get(0);
+      SliceAdapter slice = new SliceAdapter(conv, SliceAxis.ROW, new int[] {1, 2}, manager);
+      conv.addAdapter(slice);
+      slice.trainable().update(manager.randomNormal(slice.trainable().array().getShape()));
+      float[][] folded = logitsAndSliceGradient(model, images, target, slice);
+      slice.trainable().zeroGradient();
+      model.network().arrays().get("bn/beta").setRequiresGradient(true);
+      float[][] separate = logitsAndSliceGradient(model, images, target, slice);
+      assertArrayEquals(separate[0], folded[0], 1e-5f);
+      assertArrayEquals(separate[1], folded[1], 1e-4f);
+    }
+  }
+
+  private static float[][] logitsAndSliceGradient(ImageClassifier model, NDArray images,
+      NDArray target, SliceAdapter slice) {
+    Autograd.setRecording(true);
+    try {
+      NDArray logits = model.logits(new NDList(images));
+      Autograd.backward(logits.sub(target).square().sum());
+      return new float[][] {logits.toFloatArray(), slice.trainable().gradient().toFloatArray()};
+    } finally {
+      Autograd.setRecording(false);
     }
   }
 

@@ -27,7 +27,7 @@ class KerasBackboneTest {
     assertEquals(52, a.layers().size());
     assertEquals(17, a.layers().stream().filter(Architecture.LayerShape::unitsShared).count());
     assertEquals(new Architecture.LayerShape("block_1_expand", 96, 16, false), a.layers().get(3));
-    assertEquals(new Architecture.LayerShape("block_1_depthwise", 96, 96, true),
+    assertEquals(new Architecture.LayerShape("block_1_depthwise", 96, 96, true, 9),
         a.layers().get(4));
     assertEquals(1280, a.features());
     assertEquals(224, MOBILENET.nativeImageSize());
