@@ -1,0 +1,98 @@
+package org.slicelab.ablations.premises;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import org.slicelab.ablations.model.LayerAdapter;
+import org.slicelab.ablations.model.SliceAxis;
+import org.slicelab.ablations.model.WeightLayer;
+
+/**
+ * Sufficient statistics of a layer's input for {@link TaskEnergy}, accumulated batch by batch
+ * (float64): every position of every example (a real token of a text, a pixel of a feature map)
+ * is one sample, the vector of the layer's input units at that position, labelled with its
+ * example's class. Kept: per-class sums and counts and the second-moment matrix
+ * {@code sum x x^T}. Attached to a layer as a pass-through {@link LayerAdapter}; before each
+ * batch the caller sets the batch's labels and (text) its padding mask.
+ */
+public final class ClassScatter implements LayerAdapter {
+  private final int unitAxis;
+  private final int numClasses;
+  private final NDArray secondMoment;
+  private final NDArray classSums;
+  private final NDArray counts;
+  private NDArray labels;
+  private NDArray mask;
+
+  /** Empty statistics for {@code layer}'s input with {@code numClasses} classes, in {@code manager}. */
+  public ClassScatter(WeightLayer layer, int numClasses, NDManager manager) {
+    this(layer.units(SliceAxis.COLUMN), layer.activationUnitAxis(), numClasses, manager);
+  }
+
+  /** Empty statistics of {@code d} units on activation axis {@code unitAxis} (-1, or 1: NCHW). */
+  ClassScatter(int d, int unitAxis, int numClasses, NDManager manager) {
+    this.unitAxis = unitAxis;
+    this.numClasses = numClasses;
+    this.secondMoment = manager.zeros(new Shape(d, d), DataType.FLOAT64);
+    this.classSums = manager.zeros(new Shape(numClasses, d), DataType.FLOAT64);
+    this.counts = manager.zeros(new Shape(numClasses), DataType.FLOAT64);
+  }
+
+  /** The next batch's labels [B] and mask (null, or 1 for real positions, [B, L] or [B, L, 1]). */
+  public void setBatch(NDArray batchLabels, NDArray batchMask) {
+    this.labels = batchLabels;
+    this.mask = batchMask;
+  }
+
+  @Override
+  public NDArray apply(NDArray x, NDArray y) {
+    add(x, labels, mask);
+    return y;
+  }
+
+  /**
+   * Adds one batch: {@code x} with units on the unit axis, one label per example (axis 0),
+   * {@code batchMask} null or holding one value per position of x.
+   */
+  void add(NDArray x, NDArray batchLabels, NDArray batchMask) {
+    NDArray units = unitAxis == 1 && x.getShape().dimension() > 2
+        ? x.transpose(moveAxisOneToEnd(x.getShape().dimension())) : x;
+    long batch = units.getShape().get(0);
+    int d = (int) units.getShape().getLastDimension();
+    long positions = units.getShape().size() / batch / d;
+    NDArray samples = units.toType(DataType.FLOAT64, false).reshape(-1, d);
+    NDArray weight = batchMask == null
+        ? samples.getManager().ones(new Shape(batch, positions), DataType.FLOAT64)
+        : batchMask.toType(DataType.FLOAT64, false).reshape(batch, positions);
+    NDArray oneHot = batchLabels.toType(DataType.INT32, false).oneHot(numClasses)
+        .toType(DataType.FLOAT64, false);
+    // per sample and class: 1 when the sample is real and its example has that class
+    NDArray classWeight = oneHot.expandDims(1).mul(weight.expandDims(2))
+        .reshape(batch * positions, numClasses);
+    classSums.addi(classWeight.transpose().matMul(samples));
+    counts.addi(classWeight.sum(new int[] {0}));
+    NDArray real = weight.reshape(-1, 1);
+    secondMoment.addi(samples.mul(real).transpose().matMul(samples));
+  }
+
+  private static int[] moveAxisOneToEnd(int dims) {
+    int[] order = new int[dims];
+    order[0] = 0;
+    for (int i = 1; i < dims - 1; i++) {
+      order[i] = i + 1;
+    }
+    order[dims - 1] = 1;
+    return order;
+  }
+
+  /** The task-energy curve of the samples so far. */
+  public TaskEnergy energy() {
+    return TaskEnergy.of(secondMoment, classSums, counts.toDoubleArray());
+  }
+
+  @Override
+  public void mergeInto(WeightLayer target) {
+    // records only: nothing to fold
+  }
+}
