@@ -47,7 +47,9 @@ public final class ClassScatter implements LayerAdapter {
 
   @Override
   public NDArray apply(NDArray x, NDArray y) {
-    add(x, labels, mask);
+    // the padding mask belongs to token inputs [B, L, d] (as Wanda's calibration uses it)
+    boolean masked = mask != null && x.getShape().dimension() == mask.getShape().dimension();
+    add(x, labels, masked ? mask : null);
     return y;
   }
 
