@@ -2,6 +2,7 @@ package org.slicelab.ablations.premises;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.slicelab.ablations.model.LayerAdapter;
@@ -64,18 +65,20 @@ public final class ClassScatter implements LayerAdapter {
     int d = (int) units.getShape().getLastDimension();
     long positions = units.getShape().size() / batch / d;
     NDArray samples = units.toType(DataType.FLOAT64, false).reshape(-1, d);
-    NDArray weight = batchMask == null
-        ? samples.getManager().ones(new Shape(batch, positions), DataType.FLOAT64)
-        : batchMask.toType(DataType.FLOAT64, false).reshape(batch, positions);
     NDArray oneHot = batchLabels.toType(DataType.INT32, false).oneHot(numClasses)
         .toType(DataType.FLOAT64, false);
-    // per sample and class: 1 when the sample is real and its example has that class
-    NDArray classWeight = oneHot.expandDims(1).mul(weight.expandDims(2))
-        .reshape(batch * positions, numClasses);
-    classSums.addi(classWeight.transpose().matMul(samples));
-    counts.addi(classWeight.sum(new int[] {0}));
-    NDArray real = weight.reshape(-1, 1);
-    secondMoment.addi(samples.mul(real).transpose().matMul(samples));
+    // per sample: its example's one-hot class
+    NDArray classOf = oneHot.expandDims(1).repeat(1, positions).reshape(batch * positions,
+        numClasses);
+    if (batchMask != null) {
+      // keep the real positions only (text: padding tokens are dropped before any product)
+      NDArray real = batchMask.reshape(-1).gt(0);
+      samples = samples.get(new NDIndex("{}", real));
+      classOf = classOf.get(new NDIndex("{}", real));
+    }
+    classSums.addi(classOf.transpose().matMul(samples));
+    counts.addi(classOf.sum(new int[] {0}));
+    secondMoment.addi(samples.transpose().matMul(samples));
   }
 
   private static int[] moveAxisOneToEnd(int dims) {

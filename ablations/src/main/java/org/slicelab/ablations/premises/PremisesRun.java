@@ -77,18 +77,33 @@ public final class PremisesRun {
           Classifier model = backbone.create(manager, weights, data.numClasses(), spec.seed());
           List<WeightLayer> layers = MethodOptions.targetLayers(model,
               MethodOptions.targetList(settings.targets()));
+          long t0 = System.nanoTime();
           for (WeightLayer layer : layers) {
             try (NDScope scope = new NDScope()) {
               balance(init, SliceMatrix.of(layer), root);
               scope.suppressNotUsedWarning();
             }
           }
+          long t1 = phase(init + " slice spectra and balance (" + layers.size() + " matrices)",
+              t0);
           taskEnergy(init, model, layers, data.train(), manager);
+          long t2 = phase(init + " task energy (" + data.train().size() + " examples)", t1);
           gradients(init, model, layers, data.train(), manager);
+          phase(init + " step-0 gradients", t2);
         }
       }
     }
     return tables;
+  }
+
+  /** Logs and records the seconds since {@code since}; returns now. */
+  private long phase(String name, long since) {
+    long now = System.nanoTime();
+    double seconds = (now - since) / 1e9;
+    tables.seconds.put(name, seconds);
+    System.err.printf(java.util.Locale.ROOT, "[slicelab] premises: %s took %.1f s%n", name,
+        seconds);
+    return now;
   }
 
   private int[] starts(int units, int rank) {

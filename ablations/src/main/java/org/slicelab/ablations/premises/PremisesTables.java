@@ -24,6 +24,8 @@ public final class PremisesTables {
   public final List<Map<String, Object>> taskEnergy = new ArrayList<>();
   /** Step-0 gradient share of every slice. */
   public final List<Map<String, Object>> sliceGradientEnergy = new ArrayList<>();
+  /** Seconds per phase (wall clock; the null's simulation counts in the first balance phase). */
+  public final Map<String, Double> seconds = new LinkedHashMap<>();
   private Map<String, Object> common = Map.of();
 
   /** Sets the columns every row starts with. */

@@ -77,12 +77,17 @@ public final class PremisesCommand implements Callable<Integer> {
     about.put("null_draws", nullDraws);
     about.put("targets", targets);
     about.put("seconds", String.format(java.util.Locale.ROOT, "%.1f", seconds));
-    write(out.resolve("PREMISES.md"), PremisesSummary.markdown(tables, about));
+    StringBuilder md = new StringBuilder(PremisesSummary.markdown(tables, about));
+    md.append("\n## Cost (wall clock, seconds)\n\n| phase | seconds |\n| --- | --- |\n");
+    tables.seconds.forEach((phase, s) -> md.append("| ").append(phase).append(" | ")
+        .append(String.format(java.util.Locale.ROOT, "%.1f", s)).append(" |\n"));
+    write(out.resolve("PREMISES.md"), md.toString());
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("command", "premises");
     json.put("status", "ok");
     json.put("out", out.toString());
     json.putAll(about);
+    json.put("phase_seconds", tables.seconds);
     json.put("summary", PremisesSummary.of(tables));
     System.out.println(JsonLine.of(json));
     return SliceLab.EXIT_OK;
