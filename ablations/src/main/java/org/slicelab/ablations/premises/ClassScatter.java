@@ -2,6 +2,7 @@ package org.slicelab.ablations.premises;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -10,11 +11,13 @@ import org.slicelab.ablations.model.SliceAxis;
 import org.slicelab.ablations.model.WeightLayer;
 
 /**
- * Sufficient statistics of a layer's input for {@link TaskEnergy}, accumulated batch by batch
- * (float64): every position of every example (a real token of a text, a pixel of a feature map)
- * is one sample, the vector of the layer's input units at that position, labelled with its
- * example's class. Kept: per-class sums and counts and the second-moment matrix
- * {@code sum x x^T}. Attached to a layer as a pass-through {@link LayerAdapter}; before each
+ * Sufficient statistics of a layer's input for {@link TaskEnergy}, accumulated batch by batch:
+ * every position of every example (a real token of a text, a pixel of a feature map) is one
+ * sample, the vector of the layer's input units at that position, labelled with its example's
+ * class. Kept: per-class sums and counts and the second-moment matrix {@code sum x x^T} of the
+ * samples shifted by a fixed vector (the mean of the first batch), so that float32 products lose
+ * no precision to a large mean; the sums are kept in float64. Both scatter matrices are
+ * invariant to the shift. Attached to a layer as a pass-through {@link LayerAdapter}; before each
  * batch the caller sets the batch's labels and (text) its padding mask.
  */
 public final class ClassScatter implements LayerAdapter {
@@ -25,6 +28,7 @@ public final class ClassScatter implements LayerAdapter {
   private final NDArray counts;
   private NDArray labels;
   private NDArray mask;
+  private NDArray shift;
 
   /** Empty statistics for {@code layer}'s input with {@code numClasses} classes, in {@code manager}. */
   public ClassScatter(WeightLayer layer, int numClasses, NDManager manager) {
@@ -64,9 +68,9 @@ public final class ClassScatter implements LayerAdapter {
     long batch = units.getShape().get(0);
     int d = (int) units.getShape().getLastDimension();
     long positions = units.getShape().size() / batch / d;
-    NDArray samples = units.toType(DataType.FLOAT64, false).reshape(-1, d);
+    NDArray samples = units.toType(DataType.FLOAT32, false).reshape(-1, d);
     NDArray oneHot = batchLabels.toType(DataType.INT32, false).oneHot(numClasses)
-        .toType(DataType.FLOAT64, false);
+        .toType(DataType.FLOAT32, false);
     // per sample: its example's one-hot class
     NDArray classOf = oneHot.expandDims(1).repeat(1, positions).reshape(batch * positions,
         numClasses);
@@ -76,9 +80,15 @@ public final class ClassScatter implements LayerAdapter {
       samples = samples.get(new NDIndex("{}", real));
       classOf = classOf.get(new NDIndex("{}", real));
     }
-    classSums.addi(classOf.transpose().matMul(samples));
-    counts.addi(classOf.sum(new int[] {0}));
-    secondMoment.addi(samples.transpose().matMul(samples));
+    if (shift == null) {
+      shift = samples.mean(new int[] {0});
+      NDScope.unregister(shift);
+      shift.attach(secondMoment.getManager());
+    }
+    samples = samples.sub(shift);
+    classSums.addi(classOf.transpose().matMul(samples).toType(DataType.FLOAT64, false));
+    counts.addi(classOf.sum(new int[] {0}).toType(DataType.FLOAT64, false));
+    secondMoment.addi(samples.transpose().matMul(samples).toType(DataType.FLOAT64, false));
   }
 
   private static int[] moveAxisOneToEnd(int dims) {

@@ -29,7 +29,8 @@ public record TaskEnergy(double[] betweenShare, double[] varianceShare, long sam
 
   /**
    * The curves from the statistics of {@link ClassScatter}: {@code secondMoment = sum x x^T}
-   * [d, d], {@code classSums} [classes, d] and per-class sample counts (float64 arrays; the
+   * [d, d], {@code classSums} [classes, d] and per-class sample counts (of samples shifted by
+   * any fixed vector: the scatters do not depend on it) (float64 arrays; the
    * eigendecomposition is PyTorch's {@code torch.linalg.eigh}).
    *
    * @throws IllegalArgumentException when fewer than two classes have samples

@@ -63,6 +63,17 @@ class TaskEnergyTest {
   }
 
   @Test
+  void aLargeCommonOffsetChangesNothing() {
+    // float32 products of samples around 1e3 would lose the +-0.1 coordinate without the shift
+    ClassScatter scatter = new ClassScatter(3, 1, 2, manager);
+    NDArray x = manager.create(flatten(design()), new Shape(8, 3, 3)).get(":, :2, :")
+        .transpose(0, 2, 1).reshape(8, 3, 1, 2).add(1e3f);
+    scatter.add(x.get(":3"), labels().get(":3"), null);
+    scatter.add(x.get("3:"), labels().get("3:"), null);
+    assertKnownAnswer(scatter.energy());
+  }
+
+  @Test
   void imageInputsCarryTheirUnitsOnAxisOne() {
     ClassScatter scatter = new ClassScatter(3, 1, 2, manager);
     // [8, 3 channels, 1, 2]: the two real positions of each example as pixels
