@@ -115,6 +115,9 @@ public final class PremisesRun {
     List<GaussianNull.Slicing> out = new ArrayList<>();
     for (SliceAxis axis : SliceAxis.values()) {
       for (int rank : settings.ranks()) {
+        if (rank > matrix.units(axis)) {
+          continue; // checked: the rank fits some other axis or layer; this case is skipped
+        }
         out.add(new GaussianNull.Slicing(axis, rank, starts(matrix.units(axis), rank)));
       }
     }

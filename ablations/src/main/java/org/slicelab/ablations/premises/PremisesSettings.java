@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Map;
 import org.slicelab.ablations.method.MethodOptions;
 import org.slicelab.ablations.model.Architecture;
-import org.slicelab.ablations.model.SliceAxis;
 
 /**
  * What {@code premises} measures, beside the trial options that pick the backbone, data, seed
@@ -40,20 +39,19 @@ public record PremisesSettings(String targets, List<Integer> ranks, int position
 
   /**
    * The targeted layers' shapes; throws before any work when a pattern matches no layer or a
-   * rank exceeds an axis of a targeted layer.
+   * rank fits no axis of any targeted layer. A rank larger than one axis of one layer (MobileNetV2's
+   * first convolution has 3 input channels) only skips that (layer, axis, rank) case.
    */
   public Map<String, Architecture.LayerShape> check(Architecture architecture) {
     Map<String, Architecture.LayerShape> shapes = MethodOptions.targetShapes(architecture,
         MethodOptions.targetList(targets));
-    int largest = ranks.stream().mapToInt(Integer::intValue).max().orElseThrow();
-    for (Architecture.LayerShape shape : shapes.values()) {
-      for (SliceAxis axis : SliceAxis.values()) {
-        int units = axis == SliceAxis.ROW ? shape.rows() : shape.columns();
-        if (largest > units) {
-          throw new IllegalArgumentException("option 'ranks' value " + largest
-              + " is invalid: larger than the " + units + " " + axis.label() + " units of "
-              + shape.name() + "; use smaller ranks or narrower 'targets'");
-        }
+    int widest = shapes.values().stream()
+        .mapToInt(s -> Math.max(s.rows(), s.columns())).max().orElse(0);
+    for (int rank : ranks) {
+      if (rank > widest) {
+        throw new IllegalArgumentException("option 'ranks' value " + rank + " is invalid: "
+            + "larger than every axis of every targeted layer (the widest has " + widest
+            + " units); use smaller ranks or other 'targets'");
       }
     }
     return shapes;

@@ -36,11 +36,15 @@ class PremisesSettingsTest {
   }
 
   @Test
-  void aRankLargerThanATargetedMatrixIsRefusedNamingTheLayer() {
+  void aRankLargerThanEveryTargetedMatrixIsRefused() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new PremisesSettings(PremisesSettings.defaults().targets(), List.of(1, 17), 4, 0, 5).check(encoder()));
-    assertTrue(e.getMessage().contains("'ranks'") && e.getMessage().contains("query"),
+        () -> new PremisesSettings(PremisesSettings.defaults().targets(), List.of(1, 33), 4, 0,
+            5).check(encoder()));
+    assertTrue(e.getMessage().contains("'ranks' value 33") && e.getMessage().contains("32"),
         e.getMessage());
+    // 17 exceeds the query's 16 units but fits the feed-forward Linears: those cases run
+    assertEquals(3, new PremisesSettings(PremisesSettings.defaults().targets(), List.of(17), 4,
+        0, 5).check(encoder()).size());
     assertThrows(IllegalArgumentException.class,
         () -> new PremisesSettings("all", List.of(0), 4, 0, 5));
     assertThrows(IllegalArgumentException.class,
