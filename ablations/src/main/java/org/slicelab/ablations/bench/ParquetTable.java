@@ -26,12 +26,12 @@ import org.apache.parquet.schema.Types;
  * first non-null value of each column; every column is optional. Spark reads the file as usual
  * ({@code spark.read().parquet(dir)}).
  */
-final class ParquetTable {
+public final class ParquetTable {
   private ParquetTable() {
   }
 
   /** Writes {@code rows} to {@code file}, replacing it. */
-  static void write(Path file, String name, List<Map<String, Object>> rows) {
+  public static void write(Path file, String name, List<Map<String, Object>> rows) {
     Map<String, Object> examples = new LinkedHashMap<>();
     for (Map<String, Object> row : rows) {
       row.forEach((k, v) -> {

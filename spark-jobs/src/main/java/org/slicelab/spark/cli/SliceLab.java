@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code slicelab} command line: {@code trial}, {@code sweep}, {@code report},
- * {@code figure2} and {@code bench}. Logs go to stderr; every subcommand ends stdout with one
+ * {@code figure2}, {@code bench} and {@code premises}. Logs go to stderr; every subcommand ends stdout with one
  * line of JSON. Runs under Spark's {@code SparkSubmit} (see {@code bin/slicelab}).
  *
  * <p>Exit status: {@link #EXIT_OK}, {@link #EXIT_ERROR}, {@link #EXIT_BAD_INPUT} and, for
@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "slicelab", mixinStandardHelpOptions = true, version = "SliceLab 0.1.0",
     description = "Spark-orchestrated SliceFine / SIFT ablations on pretrained encoders.",
     subcommands = {TrialCommand.class, SweepCommand.class, BenchCommand.class, ReportCommand.class,
-        Figure2Command.class})
+        Figure2Command.class, PremisesCommand.class})
 public final class SliceLab implements Runnable {
 
   /** Exit status: the command did its work (for sweep and figure2: every trial is ok). */
@@ -56,6 +56,7 @@ public final class SliceLab implements Runnable {
     CommandLine cli = new CommandLine(new SliceLab());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     TrialOptions.addTo(cli.getSubcommands().get("trial").getCommandSpec());
+    TrialOptions.addTo(cli.getSubcommands().get("premises").getCommandSpec());
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       if (e instanceof IllegalArgumentException) {
         commandLine.getErr().println("error: " + e.getMessage());
