@@ -167,11 +167,12 @@ class ConvLoraTest {
 
   @Test
   void rankAboveALayersChannelsIsRefusedNamingTheLayer() {
-    // conv1 has 3 input channels
+    // the rank of a kernel matrix [out, in * kh * kw] bounds LoRA's rank (PEFT takes rank 8 on
+    // a 3-channel 3x3 convolution: 27 columns); 100 exceeds every layer's, conv1's first
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> TrialValidator.checkShapes(TrialSpec.builder().method("lora").rank(4).build(),
+        () -> TrialValidator.checkShapes(TrialSpec.builder().method("lora").rank(100).build(),
             backbone.architecture(), TinyCnn.CLASSES));
-    assertTrue(e.getMessage().contains("'rank' = 4") && e.getMessage().contains("conv1"),
+    assertTrue(e.getMessage().contains("'rank' = 100") && e.getMessage().contains("conv1"),
         e.getMessage());
   }
 
