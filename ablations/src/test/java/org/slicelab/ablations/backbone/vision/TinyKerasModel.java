@@ -17,7 +17,8 @@ import java.util.Random;
 
 /**
  * Writes small Keras functional models in TF.js layers format for loader tests: layers added in
- * order with their inbound layers, weights as float32 or uint8-quantized tensors.
+ * order with their inbound layers, weights as float32 or uint8-quantized tensors. Public for
+ * the method tests' tiny CNN ({@code testing.TinyCnn}).
  */
 public final class TinyKerasModel {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -64,7 +65,7 @@ public final class TinyKerasModel {
   }
 
   /** Adds a layer fed by {@code inputs}; the last one added is the output. */
-  TinyKerasModel layer(String name, String type, String config, String... inputs) {
+  public TinyKerasModel layer(String name, String type, String config, String... inputs) {
     ObjectNode layer = layers.addObject();
     layer.put("name", name);
     layer.put("class_name", type);
@@ -87,7 +88,7 @@ public final class TinyKerasModel {
   }
 
   /** A Gaussian weight tensor. */
-  void weight(String name, long... shape) {
+  public void weight(String name, long... shape) {
     float[] v = new float[(int) java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b)];
     for (int i = 0; i < v.length; i++) {
       v[i] = (float) (random.nextGaussian() * 0.5);
@@ -97,7 +98,7 @@ public final class TinyKerasModel {
   }
 
   /** A positive weight tensor (running variances). */
-  void positive(String name, long... shape) {
+  public void positive(String name, long... shape) {
     weight(name, shape);
     float[] v = values.get(name);
     for (int i = 0; i < v.length; i++) {
