@@ -96,6 +96,12 @@ class CommandLineTest {
   }
 
   @Test
+  void benchRefusesImagesTooSmallForTheNetworkBeforeAnyWork() {
+    assertRejected("option '--image-size'", "bench", "--backbone", "mobilenet-v2",
+        "--image-size", "16");
+  }
+
+  @Test
   void helpListsEveryTrialOptionWithItsDefault() {
     Run help = run("trial", "--help");
     assertEquals(0, help.code());
