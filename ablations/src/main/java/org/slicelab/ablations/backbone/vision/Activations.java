@@ -8,12 +8,11 @@ import java.util.List;
  * The Keras activations SliceLab runs, by their Keras names, on NCHW or [B, F] tensors (softmax
  * over the channel / feature axis 1).
  *
- * <p>ReLU6 is torch's {@code hardtanh(x, 0, 6)} ({@link Relu6}), whose bounds reach PyTorch as
- * numbers inside a TorchScript module. DJL's
- * {@code Activation.relu6} is {@code minimum(relu(x), 6)} with the 6 wrapped in a temporary array
- * over a Java direct buffer ({@code from_blob}, see {@code Scalars}); PyTorch saves it for the
- * backward pass, and a garbage collection between forward and backward turned the gradients of
- * every layer below a ReLU6 into garbage (GraphMemorySafetyTest, vision cases).
+ * <p>ReLU6 is torch's {@code hardtanh(x, 0, 6)} ({@link Relu6}): one pass backward, and its
+ * bounds are constants of the scripted module. DJL's {@code Activation.relu6} is
+ * {@code minimum(relu(x), 6)} with the 6 in a temporary array over a Java direct buffer that
+ * PyTorch saves for backward (a garbage collection between forward and backward corrupted the
+ * gradients), and seven element-wise passes backward.
  */
 public final class Activations {
   /** Supported Keras activation names. */
