@@ -42,7 +42,7 @@ public final class SliceAdapter implements LayerAdapter {
   private final int[] indices;
   private final NDArray delta;
   private final DenseTrainable trainable;
-  /** The window [p, p + r) on the leading axis; null when the slice is scattered. */
+  /** The window on the activations' unit axis; null when the slice is scattered. */
   private final NDIndex window;
   /** One-hot gather [units, r] of the slice's input units; null when not needed. */
   private final NDArray gather;
@@ -57,7 +57,8 @@ public final class SliceAdapter implements LayerAdapter {
     int r = indices.length;
     delta = manager.zeros(layer.partShape(axis, r));
     boolean contiguous = isContiguous(indices);
-    window = contiguous ? new NDIndex(indices[0] + ":" + (indices[0] + r)) : null;
+    window = contiguous ? new NDIndex((layer.activationUnitAxis() == -1 ? "..., " : ":, ")
+        + indices[0] + ":" + (indices[0] + r)) : null;
     gather = !contiguous && selectsInputs()
         ? oneHot(indices, layer.units(SliceAxis.COLUMN), true, manager) : null;
     place = !contiguous && placesOutputs()
@@ -113,32 +114,18 @@ public final class SliceAdapter implements LayerAdapter {
 
   @Override
   public NDArray apply(NDArray x, NDArray y) {
-    NDArray input = !selectsInputs() ? x : window != null ? unitWindow(x)
+    NDArray input = !selectsInputs() ? x : window != null ? x.get(window)
         : layer.mixUnits(x, gather);
     NDArray part = layer.product(input, delta);
     if (!placesOutputs()) {
       return window != null ? y.addi(part) : y.add(part);
     }
     if (window != null) {
-      // in place on a view of y is legal for autograd: the frozen product's backward does not
-      // keep y
-      unitWindow(y).addi(part);
+      // in place on y is legal for autograd: the frozen product's backward does not keep y
+      y.set(window, y.get(window).add(part));
       return y;
     }
     return y.add(layer.mixUnits(part, place));
-  }
-
-  /**
-   * The window's units of an activation, as a view made by one slice: the unit axis is moved to
-   * the front and back (views), because an index that also names the leading axes slices each of
-   * them, and the backward of every slice writes a zero-filled gradient of the whole activation.
-   */
-  private NDArray unitWindow(NDArray activation) {
-    int axis = Math.floorMod(layer.activationUnitAxis(), activation.getShape().dimension());
-    if (axis == 0) {
-      return activation.get(window);
-    }
-    return activation.swapAxes(0, axis).get(window).swapAxes(0, axis);
   }
 
   @Override
