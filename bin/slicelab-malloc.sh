@@ -1,4 +1,4 @@
-# Sourced by bin/slicelab and bin/slicelab-test: chooses the C allocator (BENCHMARKS.md,
+# Sourced by bin/slicelab and bin/slicelab-test: chooses the C allocator (docs/benchmarks.md,
 # "Allocator"). PyTorch frees and re-allocates its activation buffers every step; glibc's malloc
 # returns large ones to the kernel and faults them back in (tens of thousands of minor page faults
 # and 5-25% system CPU per LoRA or full fine-tuning step), and in a sweep its per-thread arenas
@@ -44,7 +44,7 @@ fi
 # faults its activation buffers in again, at any thread count. Measured on a 20-trial local[2]
 # sweep: its heap grows to what two concurrent trials need (3.5 -> 3.7 GB) and stays there, as
 # with the library's default rate; handing the pages back after every trial instead made the
-# sweep 40% slower (BENCHMARKS.md, "Allocator"). A value already set wins.
+# sweep 40% slower (docs/benchmarks.md, "Allocator"). A value already set wins.
 export TCMALLOC_RELEASE_RATE="${TCMALLOC_RELEASE_RATE:-0}"
 # glibc malloc (the fallback): at most 2 arenas. Every Spark task (and every trial, which runs on
 # its own thread) would otherwise get a fresh arena that keeps its freed activation memory:

@@ -4,7 +4,7 @@ DJL's PyTorch engine has no binding for torch's hardtanh; its relu6 is min(relu(
 backward takes seven element-wise passes over the activation (eq, gt, where, masked_fill, ...),
 and x.clip(0, 6) still four (ge, le, logical_and, where). A convolutional network has a ReLU6
 after most of its convolutions, at their full size, so that was a fifth of MobileNetV2's training
-step (BENCHMARKS.md, "MobileNetV2 (vision)"). This script scripts a parameter-free module that
+step (docs/history.md, MobileNetV2, 2026-12-07). This script scripts a parameter-free module that
 calls hardtanh(x, 0, 6) (one pass forward, one pass backward, as torch.nn.ReLU6 runs), checks
 values and gradients against the element-wise definition, and saves it. Regenerate only when the
 module's source changes:

@@ -12,8 +12,8 @@ import ai.djl.pytorch.jni.JniUtils;
  *   <li>the products written out (scores, softmax, weighted values) otherwise. libtorch 2.5.1's
  *       CPU flash attention gets slower, not faster, with a second thread; measured at 128
  *       tokens and 2 threads the explicit form took 0.65-0.70x its time, forward and backward,
- *       while at 1 thread the fused kernel is 15-25% faster (BENCHMARKS.md, "Attention at two
- *       threads"). Autograd keeps its [L, L] probabilities for the backward pass (25 MB per
+ *       while at 1 thread the fused kernel is 15-25% faster (docs/benchmarks.md, "Attention at
+ *       two threads"). Autograd keeps its [L, L] probabilities for the backward pass (25 MB per
  *       layer at 256 tokens x 2,048 tokens in a batch; measured +120-160 MiB of training peak
  *       for MiniLM at 128 tokens).</li>
  * </ul>

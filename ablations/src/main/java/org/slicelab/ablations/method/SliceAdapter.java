@@ -26,7 +26,8 @@ import org.slicelab.ablations.train.DenseTrainable;
  * No full weight gradient is formed; the extra cost is that of an r-unit layer.
  * When the slice is a contiguous window p..p+r-1 (the position selector's case) units are
  * read as a view and written in place: a row slice adds its product into the output units
- * p..p+r-1 of {@code y}. Same gradients, 12-17% less step time on text (BENCHMARKS.md).
+ * p..p+r-1 of {@code y}. Same gradients, 12-17% less step time on text (docs/history.md,
+ * "Speed-ups applied").
  * Scattered index sets (Wanda, lottery tickets) gather and place units with one-hot matrices.
  *
  * <p><b>Weight form</b> ({@link #foldedWeight}, convolutions): the layer runs once with
@@ -34,7 +35,7 @@ import org.slicelab.ablations.train.DenseTrainable;
  * layer's backward forms the weight's gradient and {@code dD} is its slice. On a convolutional
  * network that is cheaper than the output form, whose extra r-unit convolution, activation
  * slices and in-place writes cost more memory traffic than the kernel gradient costs arithmetic
- * (BENCHMARKS.md, "MobileNetV2 (vision)").
+ * (docs/history.md, MobileNetV2, 2026-12-07).
  */
 public final class SliceAdapter implements LayerAdapter {
   private final WeightLayer layer;

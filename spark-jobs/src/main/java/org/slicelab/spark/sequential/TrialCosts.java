@@ -27,9 +27,10 @@ import org.slicelab.spark.results.ResultTables;
  * timing on a shared machine): the quick grid took 1,443 trial-seconds for its 22 trials on a
  * fresh 2-core machine on 2026-12-07, 696 of them evaluation (31.6 s a trial, the same for every
  * method: a forward pass over validation and test); the 747 s of training are split over the
- * grid's methods by their measured step-time ratios to full fine-tuning (BENCHMARKS.md,
- * 2026-12-02: head 0.30, SliceFine 0.69, LoRA r8 0.76, SIFT 0.89) and the lottery-ticket mask
- * (3 rounds of full fine-tuning), which gives 39.8 s of training for full fine-tuning.
+ * grid's methods by their measured step-time ratios to full fine-tuning (docs/benchmarks.md,
+ * default run of 2026-12-02: head 0.30, SliceFine 0.69, LoRA r8 0.76, SIFT 0.89) and the
+ * lottery-ticket mask (3 rounds of full fine-tuning), which gives 39.8 s of training for full
+ * fine-tuning.
  */
 public final class TrialCosts {
   /** Cost class of the lottery-ticket trials that compute the mask first. */

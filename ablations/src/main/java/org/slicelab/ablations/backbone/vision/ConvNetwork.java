@@ -185,8 +185,8 @@ public final class ConvNetwork {
    * The same NCHW-shaped tensor in channels-last memory order (NHWC strides). Convolutions,
    * batch norm and element-wise ops keep that order, so every activation of the network has it:
    * oneDNN runs its direct convolution kernels on it instead of reordering NCHW data for every
-   * convolution, forward and backward (BENCHMARKS.md, "MobileNetV2 (vision)"). Values are the
-   * same; only strides differ.
+   * convolution, forward and backward (docs/architecture.md, "The vision training step"). Values
+   * are the same; only strides differ.
    */
   static NDArray channelsLast(NDArray x) {
     Shape s = x.getShape();
