@@ -75,41 +75,32 @@ public final class AdamW {
     // lr * m_hat / (sqrt(v_hat) + eps) = (lr * bias2Sqrt / bias1) * m / (sqrt(v) + eps * bias2Sqrt)
     float epsilon = (float) (EPS * bias2Sqrt);
     float stepSize = (float) (lr * bias2Sqrt / bias1);
-    NDArray fusedSettings = null; // built on first use, shared by the step's fused updates
-    try {
-      for (int i = 0; i < trainables.size(); i++) {
-        Trainable t = trainables.get(i);
-        NDArray m = first.get(i);
-        NDArray v = second.get(i);
-        if (t instanceof DenseTrainable dense && (weightDecay == 0 || dense.decaysItself())) {
-          // the whole array trains: torch's fused kernel, one pass (same update as below)
-          if (fusedSettings == null) {
-            fusedSettings = FusedAdamW.settings(dense.array().getManager(), lr, BETA1, BETA2,
-                EPS, weightDecay, steps, scale);
-          }
-          FusedAdamW.step(dense.array(), grads.get(i), m, v, fusedSettings);
-          t.zeroGradient();
-          continue;
-        }
-        try (NDArray scratch = grads.get(i).mul(firstScale)) {
-          m.muli(BETA1).addi(scratch);
-          v.muli(BETA2).addi(scratch.muli(scratch).muli(secondFromFirst));
-        }
-        try (NDArray delta = v.sqrt()) {
-          delta.addi(epsilon).powi(-1).muli(m).muli(-stepSize);
-          if (weightDecay > 0) {
-            try (NDArray decay = t.decayTarget().mul((float) (lr * weightDecay))) {
-              delta.subi(decay);
-            }
-          }
-          t.update(delta);
-        }
+    // host-side, shared by the step's fused updates
+    double[] fusedSettings = FusedAdamW.settings(lr, BETA1, BETA2, EPS, weightDecay, steps, scale);
+    for (int i = 0; i < trainables.size(); i++) {
+      Trainable t = trainables.get(i);
+      NDArray m = first.get(i);
+      NDArray v = second.get(i);
+      if (t instanceof DenseTrainable dense && (weightDecay == 0 || dense.decaysItself())) {
+        // the whole array trains: torch's fused kernel, one pass (same update as below)
+        FusedAdamW.step(dense.array(), grads.get(i), m, v, fusedSettings);
         t.zeroGradient();
+        continue;
       }
-    } finally {
-      if (fusedSettings != null) {
-        fusedSettings.close();
+      try (NDArray scratch = grads.get(i).mul(firstScale)) {
+        m.muli(BETA1).addi(scratch);
+        v.muli(BETA2).addi(scratch.muli(scratch).muli(secondFromFirst));
       }
+      try (NDArray delta = v.sqrt()) {
+        delta.addi(epsilon).powi(-1).muli(m).muli(-stepSize);
+        if (weightDecay > 0) {
+          try (NDArray decay = t.decayTarget().mul((float) (lr * weightDecay))) {
+            delta.subi(decay);
+          }
+        }
+        t.update(delta);
+      }
+      t.zeroGradient();
     }
     return norm;
   }
