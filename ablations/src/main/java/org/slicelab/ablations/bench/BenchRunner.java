@@ -124,6 +124,7 @@ public final class BenchRunner {
     List<Integer> threadCounts = options.threads().isEmpty()
         ? List.of(engineThreads) : options.threads();
     Map<String, String> env = environment(engineThreads);
+    env.put("device", options.device().toString());
     log.println("[bench] environment " + env);
 
     BenchData data = BenchData.load(options.backbone(), options.batchSize(), options.maxLen(),
@@ -164,7 +165,8 @@ public final class BenchRunner {
     Map<String, Long> optimizerBytes = new LinkedHashMap<>();
     for (BenchMethod m : options.methods()) {
       long t0 = System.nanoTime();
-      BenchCase c = new BenchCase(m, data.batch(0), data.labelNames().size());
+      BenchCase c = new BenchCase(m, data.batch(0), data.labelNames().size(),
+          options.device());
       c.createOptimizer();
       cases.put(m.label(), c);
       trainable.put(m.label(), c.trainableParams());
@@ -182,8 +184,9 @@ public final class BenchRunner {
     Map<Integer, List<Double>> matmulNanos = new LinkedHashMap<>();
     threadCounts.forEach(t -> matmulNanos.put(t, new ArrayList<>()));
     // the GEMM floor times the step's products alone: text encoders only (ConvFlopCounter)
+    // the GEMM floor times CPU products: meaningless for steps on a GPU
     Map<String, List<Product>> products = StepProducts.gemmFloorApplies(options.backbone())
-        ? stepProducts(variants, data) : Map.of();
+        && !options.device().isGpu() ? stepProducts(variants, data) : Map.of();
     Map<Integer, GemmFloor> gemmFloors = new LinkedHashMap<>();
     Map<String, Double> gemmFloorMs = new LinkedHashMap<>();
     try (MatmulRate matmul = new MatmulRate(options.matmulSize());
@@ -256,7 +259,9 @@ public final class BenchRunner {
     JniUtils.setNumThreads(threadCounts.get(0));
 
     Map<String, Map<String, Object>> memory = new LinkedHashMap<>();
-    if (options.memory()) {
+    if (options.memory() && options.device().isGpu()) {
+      log.println("[bench] memory probes left out: they measure host memory of CPU steps");
+    } else if (options.memory()) {
       Path errors = options.out().resolve("memory-probes.log");
       for (BenchMethod m : options.methods()) {
         long t0 = System.nanoTime();

@@ -74,6 +74,9 @@ class LocalSweepTest {
         }
         assertTrue(((String) row.getAs("git_commit")).matches("[0-9a-f]{40}|unknown"));
         assertEquals("cpu()", row.getAs("device"));
+        for (String gpuColumn : List.of("gpu_model", "gpu_driver_version", "cuda_version")) {
+          assertEquals("", row.getAs(gpuColumn), gpuColumn + " is empty on the CPU");
+        }
         assertEquals("driver", row.getAs("executor_id"));
         assertEquals("local[2]", row.getAs("spark_master"));
         assertEquals(1L, (long) row.getAs("torch_threads"), "spark.task.cpus = 1 thread");
