@@ -21,6 +21,7 @@ import org.slicelab.ablations.backbone.BertConfig;
 import org.slicelab.ablations.bench.FlopCounter.Product;
 import org.slicelab.ablations.method.LinearTraining;
 import org.slicelab.ablations.train.Autograd;
+import org.slicelab.ablations.train.DeviceSyncs;
 import org.slicelab.ablations.train.TrainingStep;
 import org.slicelab.ablations.trial.Provenance;
 import org.slicelab.ablations.trial.TrialResources;
@@ -188,6 +189,8 @@ public final class BenchRunner {
     Map<String, List<Product>> products = StepProducts.gemmFloorApplies(options.backbone())
         && !options.device().isGpu() ? stepProducts(variants, data) : Map.of();
     Map<Integer, GemmFloor> gemmFloors = new LinkedHashMap<>();
+    // SliceLab's own device read-backs in each method's last step (GPU synchronisations)
+    Map<String, Long> syncsPerStep = new LinkedHashMap<>();
     Map<String, Double> gemmFloorMs = new LinkedHashMap<>();
     try (MatmulRate matmul = new MatmulRate(options.matmulSize());
         PeerProcess peer = startPeer(peerVariants)) {
@@ -237,8 +240,10 @@ public final class BenchRunner {
           JniUtils.setNumThreads(v.threads());
           BenchCase c = cases.get(v.method().label());
           ProcStats.Cpu before = ProcStats.cpu();
+          long syncsBefore = DeviceSyncs.count();
           TrainingStep.Timing time = c.step(data.batch(round));
           ProcStats.Cpu used = ProcStats.cpu().minus(before);
+          syncsPerStep.put(v.method().label(), DeviceSyncs.count() - syncsBefore);
           if (timed) {
             samples.add(new Sample(v, timedRound, i, time, used));
           }
@@ -257,6 +262,8 @@ public final class BenchRunner {
       gemmFloors.values().forEach(GemmFloor::close);
     }
     JniUtils.setNumThreads(threadCounts.get(0));
+    env.put("device_syncs_per_step", syncsPerStep.toString());
+    log.println("[bench] device read-backs per step (GPU synchronisations): " + syncsPerStep);
 
     Map<String, Map<String, Object>> memory = new LinkedHashMap<>();
     if (options.memory() && options.device().isGpu()) {

@@ -1,6 +1,8 @@
 package org.slicelab.ablations.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +23,7 @@ public final class AdamW {
   private final double weightDecay;
   private final double clipNorm;
   private int steps;
+  private List<NDArray> pendingGrads;
 
   /** Fresh state for these trainables; {@code clipNorm} 0 disables clipping. */
   public AdamW(List<Trainable> trainables, double weightDecay, double clipNorm) {
@@ -60,12 +63,47 @@ public final class AdamW {
    * is a reduction without a squared copy, and the bias corrections are scalar factors.
    */
   public float step(double lr) {
-    steps++;
+    try (NDArray norms = gradientNorms()) {
+      return step(lr, DeviceSyncs.readFloats(norms));
+    }
+  }
+
+  /**
+   * Each trainable's gradient norm, on the device, in one array: read it back together with
+   * whatever else the caller needs (the loss) in a single synchronisation, then pass the values
+   * to {@link #step(double, float[])}.
+   */
+  public NDArray gradientNorms() {
+    pendingGrads = gradients();
+    NDList norms = new NDList(trainables.size());
+    for (NDArray g : pendingGrads) {
+      try (NDArray n = g.norm()) {
+        norms.add(n.reshape(1));
+      }
+    }
+    NDArray all = NDArrays.concat(norms);
+    norms.close();
+    return all;
+  }
+
+  private List<NDArray> gradients() {
     List<NDArray> grads = new ArrayList<>(trainables.size());
     for (Trainable t : trainables) {
       grads.add(t.gradient());
     }
-    float norm = globalNorm(grads);
+    return grads;
+  }
+
+  /**
+   * {@link #step(double)} with the gradient norms already read back ({@link #gradientNorms()}):
+   * no device synchronisation of its own.
+   */
+  public float step(double lr, float[] gradientNorms) {
+    steps++;
+    // the gradients gradientNorms() gathered (a sparse trainable gathers them anew per call)
+    List<NDArray> grads = pendingGrads != null ? pendingGrads : gradients();
+    pendingGrads = null;
+    float norm = globalNorm(gradientNorms);
     double scale = clipNorm > 0 && norm > clipNorm ? clipNorm / (norm + 1e-6) : 1;
     double bias1 = 1 - Math.pow(BETA1, steps);
     double bias2Sqrt = Math.sqrt(1 - Math.pow(BETA2, steps));
@@ -105,13 +143,12 @@ public final class AdamW {
     return norm;
   }
 
-  private static float globalNorm(List<NDArray> grads) {
+  /** Summed on the host in double, in trainable order (as before the norms were batched). */
+  private static float globalNorm(float[] norms) {
     double squares = 0;
-    for (NDArray g : grads) {
-      try (NDArray n = g.norm()) {
-        double value = n.getFloat();
-        squares += value * value;
-      }
+    for (float n : norms) {
+      double value = n;
+      squares += value * value;
     }
     return (float) Math.sqrt(squares);
   }
