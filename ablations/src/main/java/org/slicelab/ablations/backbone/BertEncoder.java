@@ -1,6 +1,5 @@
 package org.slicelab.ablations.backbone;
 
-import org.slicelab.ablations.train.DeviceSyncs;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;

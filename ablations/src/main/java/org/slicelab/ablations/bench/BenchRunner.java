@@ -21,7 +21,7 @@ import org.slicelab.ablations.backbone.BertConfig;
 import org.slicelab.ablations.bench.FlopCounter.Product;
 import org.slicelab.ablations.method.LinearTraining;
 import org.slicelab.ablations.train.Autograd;
-import org.slicelab.ablations.train.DeviceSyncs;
+import org.slicelab.ablations.backbone.DeviceSyncs;
 import org.slicelab.ablations.train.TrainingStep;
 import org.slicelab.ablations.trial.Provenance;
 import org.slicelab.ablations.trial.TrialResources;

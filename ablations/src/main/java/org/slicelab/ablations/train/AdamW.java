@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import java.util.ArrayList;
 import java.util.List;
+import org.slicelab.ablations.backbone.DeviceSyncs;
 
 /**
  * AdamW (decoupled weight decay) over a list of {@link Trainable}s, with global-norm gradient
@@ -73,7 +74,7 @@ public final class AdamW {
    * whatever else the caller needs (the loss) in a single synchronisation, then pass the values
    * to {@link #step(double, float[])}.
    */
-  public NDArray gradientNorms() {
+  NDArray gradientNorms() {
     pendingGrads = gradients();
     NDList norms = new NDList(trainables.size());
     for (NDArray g : pendingGrads) {
@@ -95,10 +96,11 @@ public final class AdamW {
   }
 
   /**
-   * {@link #step(double)} with the gradient norms already read back ({@link #gradientNorms()}):
-   * no device synchronisation of its own.
+   * {@link #step(double)} with the gradient norms already read back: call it right after
+   * {@link #gradientNorms()}, whose gathered gradients it uses. No device synchronisation of its
+   * own.
    */
-  public float step(double lr, float[] gradientNorms) {
+  float step(double lr, float[] gradientNorms) {
     steps++;
     // the gradients gradientNorms() gathered (a sparse trainable gathers them anew per call)
     List<NDArray> grads = pendingGrads != null ? pendingGrads : gradients();

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import java.util.ArrayList;
 import java.util.List;
+import org.slicelab.ablations.backbone.DeviceSyncs;
 import org.slicelab.ablations.model.Classifier;
 import org.slicelab.ablations.model.Examples;
 

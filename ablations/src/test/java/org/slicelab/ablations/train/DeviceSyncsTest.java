@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.slicelab.ablations.backbone.DeviceSyncs;
 import org.slicelab.ablations.testing.MethodHarness;
 import org.slicelab.ablations.trial.TrialSpec;
 

@@ -1,4 +1,4 @@
-package org.slicelab.ablations.train;
+package org.slicelab.ablations.backbone;
 
 import ai.djl.ndarray.NDArray;
 
