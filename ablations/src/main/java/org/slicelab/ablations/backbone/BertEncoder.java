@@ -130,7 +130,7 @@ public final class BertEncoder {
   /** True when some token is padding (mask 0); without padding attention needs no mask. */
   private static boolean hasPadding(NDArray attentionMask) {
     try (NDArray min = attentionMask.min()) {
-      return min.toType(DataType.INT64, false).getLong() == 0;
+      return DeviceSyncs.readLong(min.toType(DataType.INT64, false)) == 0;
     }
   }
 

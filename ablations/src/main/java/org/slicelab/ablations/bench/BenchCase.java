@@ -38,12 +38,17 @@ public final class BenchCase implements AutoCloseable {
    * optimizer state is created by {@link #createOptimizer()}.
    */
   public BenchCase(BenchMethod method, Examples probeBatch, int numClasses) {
+    this(method, probeBatch, numClasses, Device.cpu());
+  }
+
+  /** As {@link #BenchCase(BenchMethod, Examples, int)}, with every array on {@code device}. */
+  public BenchCase(BenchMethod method, Examples probeBatch, int numClasses, Device device) {
     this.method = method;
     Autograd.ensureEngine();
     Autograd.setRecording(false);
     backbone = TrialResources.shared().backbone(method.spec().backbone());
     Map<String, FloatTensor> weights = backbone.weights();
-    manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+    manager = NDManager.newBaseManager(device, "PyTorch");
     model = backbone.create(manager, weights, numClasses, method.spec().seed());
     TrialSpec spec = method.spec();
     lr = spec.effectiveLr();

@@ -1,5 +1,6 @@
 package org.slicelab.ablations.bench;
 
+import ai.djl.Device;
 import java.nio.file.Path;
 import java.util.List;
 import org.slicelab.ablations.backbone.Backbones;
@@ -28,11 +29,23 @@ import org.slicelab.ablations.backbone.Backbones;
  * @param peerCommand the peer benchmark launcher ({@code bin/slicelab-peer-bench}) whose steps
  *     are interleaved with SliceLab's, or null for no peer
  * @param peerAllocator the C allocator the peer runs with
+ * @param device where the methods' steps run; on a GPU the host-memory probes and the GEMM floor
+ *     (CPU measures) are left out, and so is the peer (a CPU process)
  */
 public record BenchOptions(String backbone, List<BenchMethod> methods, int batchSize, int maxLen,
     int imageSize, int repeats, int warmup, Path out, List<Integer> threads, boolean memory, int memorySteps,
     boolean artifacts, boolean keepArtifacts, int matmulSize, Path peerCommand,
-    PeerProcess.Allocator peerAllocator) {
+    PeerProcess.Allocator peerAllocator, Device device) {
+
+  /** Options for a run on the CPU. */
+  public BenchOptions(String backbone, List<BenchMethod> methods, int batchSize, int maxLen,
+      int imageSize, int repeats, int warmup, Path out, List<Integer> threads, boolean memory,
+      int memorySteps, boolean artifacts, boolean keepArtifacts, int matmulSize,
+      Path peerCommand, PeerProcess.Allocator peerAllocator) {
+    this(backbone, methods, batchSize, maxLen, imageSize, repeats, warmup, out, threads, memory,
+        memorySteps, artifacts, keepArtifacts, matmulSize, peerCommand, peerAllocator,
+        Device.cpu());
+  }
 
   /** The image backbone the vision peer (torchvision's {@code mobilenet_v2}) has. */
   public static final String VISION_PEER_BACKBONE = "mobilenet-v2";
@@ -41,6 +54,11 @@ public record BenchOptions(String backbone, List<BenchMethod> methods, int batch
   public BenchOptions {
     methods = List.copyOf(methods);
     peerAllocator = peerAllocator == null ? PeerProcess.Allocator.PYTHON : peerAllocator;
+    device = device == null ? Device.cpu() : device;
+    if (peerCommand != null && device.isGpu()) {
+      throw new IllegalArgumentException("option '--peer' times a CPU process: its ratios mean "
+          + "nothing against steps on " + device + "; drop --peer or use --device cpu");
+    }
     threads = List.copyOf(threads);
     if (batchSize < 1) {
       throw new IllegalArgumentException("option '--batch-size' must be >= 1");

@@ -21,6 +21,7 @@ import org.slicelab.ablations.backbone.BertConfig;
 import org.slicelab.ablations.bench.FlopCounter.Product;
 import org.slicelab.ablations.method.LinearTraining;
 import org.slicelab.ablations.train.Autograd;
+import org.slicelab.ablations.backbone.DeviceSyncs;
 import org.slicelab.ablations.train.TrainingStep;
 import org.slicelab.ablations.trial.Provenance;
 import org.slicelab.ablations.trial.TrialResources;
@@ -124,6 +125,7 @@ public final class BenchRunner {
     List<Integer> threadCounts = options.threads().isEmpty()
         ? List.of(engineThreads) : options.threads();
     Map<String, String> env = environment(engineThreads);
+    env.put("device", options.device().toString());
     log.println("[bench] environment " + env);
 
     BenchData data = BenchData.load(options.backbone(), options.batchSize(), options.maxLen(),
@@ -164,7 +166,8 @@ public final class BenchRunner {
     Map<String, Long> optimizerBytes = new LinkedHashMap<>();
     for (BenchMethod m : options.methods()) {
       long t0 = System.nanoTime();
-      BenchCase c = new BenchCase(m, data.batch(0), data.labelNames().size());
+      BenchCase c = new BenchCase(m, data.batch(0), data.labelNames().size(),
+          options.device());
       c.createOptimizer();
       cases.put(m.label(), c);
       trainable.put(m.label(), c.trainableParams());
@@ -182,9 +185,12 @@ public final class BenchRunner {
     Map<Integer, List<Double>> matmulNanos = new LinkedHashMap<>();
     threadCounts.forEach(t -> matmulNanos.put(t, new ArrayList<>()));
     // the GEMM floor times the step's products alone: text encoders only (ConvFlopCounter)
+    // the GEMM floor times CPU products: meaningless for steps on a GPU
     Map<String, List<Product>> products = StepProducts.gemmFloorApplies(options.backbone())
-        ? stepProducts(variants, data) : Map.of();
+        && !options.device().isGpu() ? stepProducts(variants, data) : Map.of();
     Map<Integer, GemmFloor> gemmFloors = new LinkedHashMap<>();
+    // SliceLab's own device read-backs in each method's last step (GPU synchronisations)
+    Map<String, Long> syncsPerStep = new LinkedHashMap<>();
     Map<String, Double> gemmFloorMs = new LinkedHashMap<>();
     try (MatmulRate matmul = new MatmulRate(options.matmulSize());
         PeerProcess peer = startPeer(peerVariants)) {
@@ -234,8 +240,10 @@ public final class BenchRunner {
           JniUtils.setNumThreads(v.threads());
           BenchCase c = cases.get(v.method().label());
           ProcStats.Cpu before = ProcStats.cpu();
+          long syncsBefore = DeviceSyncs.count();
           TrainingStep.Timing time = c.step(data.batch(round));
           ProcStats.Cpu used = ProcStats.cpu().minus(before);
+          syncsPerStep.put(v.method().label(), DeviceSyncs.count() - syncsBefore);
           if (timed) {
             samples.add(new Sample(v, timedRound, i, time, used));
           }
@@ -254,9 +262,13 @@ public final class BenchRunner {
       gemmFloors.values().forEach(GemmFloor::close);
     }
     JniUtils.setNumThreads(threadCounts.get(0));
+    env.put("device_syncs_per_step", syncsPerStep.toString());
+    log.println("[bench] device read-backs per step (GPU synchronisations): " + syncsPerStep);
 
     Map<String, Map<String, Object>> memory = new LinkedHashMap<>();
-    if (options.memory()) {
+    if (options.memory() && options.device().isGpu()) {
+      log.println("[bench] memory probes left out: they measure host memory of CPU steps");
+    } else if (options.memory()) {
       Path errors = options.out().resolve("memory-probes.log");
       for (BenchMethod m : options.methods()) {
         long t0 = System.nanoTime();

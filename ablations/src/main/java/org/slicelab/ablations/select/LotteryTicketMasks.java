@@ -47,10 +47,13 @@ public final class LotteryTicketMasks {
    * @param gradClip clipping norm
    * @param layers targeted layer names
    * @param numClasses classes of the head
+   * @param deviceKind {@code cpu} or {@code gpu}: the pruning's fine-tuning rounds run there, and
+   *     GPU arithmetic differs from the CPU's, so a GPU mask is not a CPU mask
    */
   public record Settings(String taskKey, long seed, long dataSeed, int trainSize, int maxLen,
       double sparsity, int rounds, int epochs, int batchSize, double lr, double warmupFraction,
-      double weightDecay, double gradClip, List<String> layers, int numClasses) {
+      double weightDecay, double gradClip, List<String> layers, int numClasses,
+      String deviceKind) {
 
     /** The settings of a selection for {@code layers}, fine-tuned at {@code lr}. */
     public static Settings of(SelectionContext context, double lr, List<String> layers,
@@ -61,17 +64,21 @@ public final class LotteryTicketMasks {
       return new Settings(data.taskKey(), training.seed(), data.dataSeed(), data.trainSize(),
           data.maxLen(), selection.lthSparsity(), selection.lthRounds(), training.epochs(),
           training.batchSize(), lr, training.warmupFraction(), training.weightDecay(),
-          training.gradClip(), List.copyOf(layers), numClasses);
+          training.gradClip(), List.copyOf(layers), numClasses,
+          context.manager() == null ? "cpu" : context.manager().getDevice().getDeviceType());
     }
 
-    /** The canonical key string (its SHA-256 names the cache file). */
+    /**
+     * The canonical key string (its SHA-256 names the cache file). The device kind enters it
+     * only when it is not the CPU, so the keys and cache files of CPU masks stay as they were.
+     */
     public String key() {
       return "lth-v" + KEY_VERSION + "|task=" + taskKey + "|seed=" + seed + "|data_seed="
           + dataSeed + "|train_size=" + trainSize + "|max_len=" + maxLen + "|sparsity="
           + sparsity + "|rounds=" + rounds + "|epochs=" + epochs + "|batch_size=" + batchSize
           + "|lr=" + lr + "|warmup=" + warmupFraction + "|weight_decay=" + weightDecay
           + "|grad_clip=" + gradClip + "|classes=" + numClasses + "|layers="
-          + String.join(",", layers);
+          + String.join(",", layers) + (deviceKind.equals("cpu") ? "" : "|device=" + deviceKind);
     }
   }
 

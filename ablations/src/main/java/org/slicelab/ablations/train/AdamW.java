@@ -1,9 +1,12 @@
 package org.slicelab.ablations.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import java.util.ArrayList;
 import java.util.List;
+import org.slicelab.ablations.backbone.DeviceSyncs;
 
 /**
  * AdamW (decoupled weight decay) over a list of {@link Trainable}s, with global-norm gradient
@@ -21,6 +24,7 @@ public final class AdamW {
   private final double weightDecay;
   private final double clipNorm;
   private int steps;
+  private List<NDArray> pendingGrads;
 
   /** Fresh state for these trainables; {@code clipNorm} 0 disables clipping. */
   public AdamW(List<Trainable> trainables, double weightDecay, double clipNorm) {
@@ -60,12 +64,48 @@ public final class AdamW {
    * is a reduction without a squared copy, and the bias corrections are scalar factors.
    */
   public float step(double lr) {
-    steps++;
+    try (NDArray norms = gradientNorms()) {
+      return step(lr, DeviceSyncs.readFloats(norms));
+    }
+  }
+
+  /**
+   * Each trainable's gradient norm, on the device, in one array: read it back together with
+   * whatever else the caller needs (the loss) in a single synchronisation, then pass the values
+   * to {@link #step(double, float[])}.
+   */
+  NDArray gradientNorms() {
+    pendingGrads = gradients();
+    NDList norms = new NDList(trainables.size());
+    for (NDArray g : pendingGrads) {
+      try (NDArray n = g.norm()) {
+        norms.add(n.reshape(1));
+      }
+    }
+    NDArray all = NDArrays.concat(norms);
+    norms.close();
+    return all;
+  }
+
+  private List<NDArray> gradients() {
     List<NDArray> grads = new ArrayList<>(trainables.size());
     for (Trainable t : trainables) {
       grads.add(t.gradient());
     }
-    float norm = globalNorm(grads);
+    return grads;
+  }
+
+  /**
+   * {@link #step(double)} with the gradient norms already read back: call it right after
+   * {@link #gradientNorms()}, whose gathered gradients it uses. No device synchronisation of its
+   * own.
+   */
+  float step(double lr, float[] gradientNorms) {
+    steps++;
+    // the gradients gradientNorms() gathered (a sparse trainable gathers them anew per call)
+    List<NDArray> grads = pendingGrads != null ? pendingGrads : gradients();
+    pendingGrads = null;
+    float norm = globalNorm(gradientNorms);
     double scale = clipNorm > 0 && norm > clipNorm ? clipNorm / (norm + 1e-6) : 1;
     double bias1 = 1 - Math.pow(BETA1, steps);
     double bias2Sqrt = Math.sqrt(1 - Math.pow(BETA2, steps));
@@ -75,52 +115,42 @@ public final class AdamW {
     // lr * m_hat / (sqrt(v_hat) + eps) = (lr * bias2Sqrt / bias1) * m / (sqrt(v) + eps * bias2Sqrt)
     float epsilon = (float) (EPS * bias2Sqrt);
     float stepSize = (float) (lr * bias2Sqrt / bias1);
-    NDArray fusedSettings = null; // built on first use, shared by the step's fused updates
-    try {
-      for (int i = 0; i < trainables.size(); i++) {
-        Trainable t = trainables.get(i);
-        NDArray m = first.get(i);
-        NDArray v = second.get(i);
-        if (t instanceof DenseTrainable dense && (weightDecay == 0 || dense.decaysItself())) {
-          // the whole array trains: torch's fused kernel, one pass (same update as below)
-          if (fusedSettings == null) {
-            fusedSettings = FusedAdamW.settings(dense.array().getManager(), lr, BETA1, BETA2,
-                EPS, weightDecay, steps, scale);
-          }
-          FusedAdamW.step(dense.array(), grads.get(i), m, v, fusedSettings);
-          t.zeroGradient();
-          continue;
-        }
-        try (NDArray scratch = grads.get(i).mul(firstScale)) {
-          m.muli(BETA1).addi(scratch);
-          v.muli(BETA2).addi(scratch.muli(scratch).muli(secondFromFirst));
-        }
-        try (NDArray delta = v.sqrt()) {
-          delta.addi(epsilon).powi(-1).muli(m).muli(-stepSize);
-          if (weightDecay > 0) {
-            try (NDArray decay = t.decayTarget().mul((float) (lr * weightDecay))) {
-              delta.subi(decay);
-            }
-          }
-          t.update(delta);
-        }
+    // host-side, shared by the step's fused updates
+    double[] fusedSettings = FusedAdamW.settings(lr, BETA1, BETA2, EPS, weightDecay, steps, scale);
+    for (int i = 0; i < trainables.size(); i++) {
+      Trainable t = trainables.get(i);
+      NDArray m = first.get(i);
+      NDArray v = second.get(i);
+      if (t instanceof DenseTrainable dense && (weightDecay == 0 || dense.decaysItself())) {
+        // the whole array trains: torch's fused kernel, one pass (same update as below)
+        FusedAdamW.step(dense.array(), grads.get(i), m, v, fusedSettings);
         t.zeroGradient();
+        continue;
       }
-    } finally {
-      if (fusedSettings != null) {
-        fusedSettings.close();
+      try (NDArray scratch = grads.get(i).mul(firstScale)) {
+        m.muli(BETA1).addi(scratch);
+        v.muli(BETA2).addi(scratch.muli(scratch).muli(secondFromFirst));
       }
+      try (NDArray delta = v.sqrt()) {
+        delta.addi(epsilon).powi(-1).muli(m).muli(-stepSize);
+        if (weightDecay > 0) {
+          try (NDArray decay = t.decayTarget().mul((float) (lr * weightDecay))) {
+            delta.subi(decay);
+          }
+        }
+        t.update(delta);
+      }
+      t.zeroGradient();
     }
     return norm;
   }
 
-  private static float globalNorm(List<NDArray> grads) {
+  /** Summed on the host in double, in trainable order (as before the norms were batched). */
+  private static float globalNorm(float[] norms) {
     double squares = 0;
-    for (NDArray g : grads) {
-      try (NDArray n = g.norm()) {
-        double value = n.getFloat();
-        squares += value * value;
-      }
+    for (float n : norms) {
+      double value = n;
+      squares += value * value;
     }
     return (float) Math.sqrt(squares);
   }

@@ -1,17 +1,18 @@
 package org.slicelab.ablations.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtSymbolBlock;
-import ai.djl.training.ParameterStore;
+import ai.djl.pytorch.jni.IValue;
 import org.slicelab.ablations.backbone.TorchScriptModules;
 
 /**
  * One AdamW step on one tensor through torch's fused kernel ({@code _fused_adamw_}: parameter,
  * gradient and both moments in a single pass), which DJL does not bind: a parameter-free
  * TorchScript module ({@code adamw.pt}, made and checked against {@code torch.optim.AdamW} by
- * {@code ablations/src/main/torchscript/make_adamw.py}) calls it. {@link AdamW} uses it for
+ * {@code ablations/src/main/torchscript/make_adamw.py}) calls it. The module reads its settings
+ * from a host-side list and creates its step counter on the parameter's device (torch's CUDA
+ * kernel reads it from device memory). {@link AdamW} uses it for
  * arrays trained as a whole; the same update as DJL element-wise operations takes about 32
  * passes over the array.
  */
@@ -22,31 +23,35 @@ final class FusedAdamW {
   }
 
   /**
-   * The step's settings as the module reads them, built once per optimizer step and shared by
-   * every tensor of it; the gradient enters the update multiplied by {@code clipFactor}, and
-   * {@code step} counts from 1 (bias corrections).
+   * The step's settings as the module reads them: a host-side list shared by every tensor of an
+   * optimizer step (no device upload or read-back); the gradient enters the update multiplied by
+   * {@code clipFactor}, and {@code step} counts from 1 (bias corrections). Each value is rounded
+   * to float32 first, as the module's earlier float32 settings tensor did, so CPU results stay
+   * bit-identical.
    */
-  static NDArray settings(NDManager manager, double lr, float beta1, float beta2, float eps,
-      double weightDecay, int step, double clipFactor) {
-    return manager.create(new float[] {(float) lr, beta1, beta2, eps, (float) weightDecay, step,
-        (float) clipFactor});
+  static double[] settings(double lr, float beta1, float beta2, float eps, double weightDecay,
+      int step, double clipFactor) {
+    return new double[] {(float) lr, beta1, beta2, eps, (float) weightDecay, step,
+        (float) clipFactor};
   }
 
-  /** Updates {@code param}, {@code firstMoment} and {@code secondMoment} in place. */
+  /**
+   * Updates {@code param}, {@code firstMoment} and {@code secondMoment} in place (all on one
+   * device; the module creates its own small tensors on that device).
+   */
   static void step(NDArray param, NDArray gradient, NDArray firstMoment, NDArray secondMoment,
-      NDArray settings) {
-    // unnamed views: DJL passes a named array (parameters are named) to TorchScript as a dict
-    try (NDArray p = view(param); NDArray g = view(gradient); NDArray m = view(firstMoment);
-        NDArray v = view(secondMoment)) {
-      // training = false: no autograd while the parameter is written in place
-      NDList out = Loaded.MODULE.forward(new ParameterStore(param.getManager(), false),
-          new NDList(p, g, m, v, settings), false);
-      out.close(); // a second handle on the updated parameter
+      double[] settings) {
+    IValue[] inputs = {IValue.from((PtNDArray) param), IValue.from((PtNDArray) gradient),
+        IValue.from((PtNDArray) firstMoment), IValue.from((PtNDArray) secondMoment),
+        IValue.listFrom(settings)};
+    try {
+      // the module runs without autograd (DJL's method call is not a training call)
+      Loaded.MODULE.forward(inputs).close(); // a second handle on the updated parameter
+    } finally {
+      for (IValue input : inputs) {
+        input.close();
+      }
     }
-  }
-
-  private static NDArray view(NDArray array) {
-    return array.reshape(array.getShape());
   }
 
   /** Loads the module on first use (the JVM's class initialisation makes that thread-safe). */

@@ -1,11 +1,13 @@
 package org.slicelab.ablations.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import java.util.ArrayList;
 import java.util.List;
+import org.slicelab.ablations.backbone.DeviceSyncs;
 import org.slicelab.ablations.model.Classifier;
 import org.slicelab.ablations.model.Examples;
 
@@ -127,11 +129,14 @@ public final class TrainingStep implements AutoCloseable {
         Autograd.setRecording(false);
       }
       t2 = System.nanoTime();
-      loss = lossArray.getFloat();
+      // one read-back per step: the loss (NaN check) and every gradient norm (clipping)
+      float[] values = DeviceSyncs.readFloats(NDArrays.concat(new NDList(lossArray.reshape(1),
+          optimizer.gradientNorms())));
+      loss = values[0];
       if (!Float.isFinite(loss)) {
         throw new TrainingDiverged(steps + 1, loss);
       }
-      gradNorm = optimizer.step(lr);
+      gradNorm = optimizer.step(lr, java.util.Arrays.copyOfRange(values, 1, values.length));
       scope.suppressNotUsedWarning();
     }
     steps++;

@@ -9,14 +9,21 @@ import org.slicelab.ablations.backbone.Backbone;
 
 /**
  * The provenance a result carries, built in one place: where and with what a trial ran
- * (device, SliceLab, DJL and PyTorch versions, Java, OS/arch, host) and, once the trial has its
- * inputs, which backbone weights and data (checksums, example-id fingerprints).
+ * (device, SliceLab, DJL and PyTorch versions, Java, OS/arch, host; on a GPU its model, the
+ * driver's version and the CUDA runtime's, all three empty on the CPU) and, once the trial has
+ * its inputs, which backbone weights and data (checksums, example-id fingerprints).
  */
 public final class Provenance {
   /** Key of the SHA-256 of the data set's examples. */
   public static final String DATA_SHA256 = "data_sha256";
   /** Key of the SHA-256 of the backbone's weights. */
   public static final String WEIGHTS_SHA256 = "weights_sha256";
+  /** Key of the GPU's model ({@code ""} on the CPU). */
+  public static final String GPU_MODEL = "gpu_model";
+  /** Key of the NVIDIA driver's version ({@code ""} on the CPU). */
+  public static final String GPU_DRIVER_VERSION = "gpu_driver_version";
+  /** Key of the CUDA runtime's version, e.g. {@code 12.4} ({@code ""} on the CPU). */
+  public static final String CUDA_VERSION = "cuda_version";
 
   private Provenance() {
   }
@@ -39,6 +46,11 @@ public final class Provenance {
     p.put("java_version", System.getProperty("java.version"));
     p.put("os_arch", System.getProperty("os.name") + "/" + System.getProperty("os.arch"));
     p.put("host", host());
+    boolean gpu = device.isGpu();
+    GpuInfo info = gpu ? GpuInfo.of(device.getDeviceId()) : null;
+    p.put(GPU_MODEL, gpu ? info.model() : "");
+    p.put(GPU_DRIVER_VERSION, gpu ? info.driverVersion() : "");
+    p.put(CUDA_VERSION, gpu ? GpuInfo.cudaRuntimeVersion() : "");
     return p;
   }
 

@@ -51,11 +51,20 @@ public final class TrialResult implements Serializable {
     return new TrialResult(spec, status, describe(error), metrics, List.of(), provenance);
   }
 
-  /** One line per cause, then a short stack trace: enough to act on from a table. */
+  /**
+   * One line per cause, then a short stack trace: enough to act on from a table. The causes of
+   * a wrapped error come first ({@code cause: ...}), so a long trace cut at 4000 characters never
+   * hides the root cause (a CUDA error deep in a chain still reads as one: {@link DeviceErrors}).
+   */
   public static String describe(Throwable error) {
+    StringBuilder causes = new StringBuilder();
+    Throwable cause = error.getCause();
+    for (int depth = 0; cause != null && depth < 10; depth++, cause = cause.getCause()) {
+      causes.append("cause: ").append(cause).append('\n');
+    }
     StringWriter trace = new StringWriter();
     error.printStackTrace(new PrintWriter(trace));
-    String text = trace.toString();
+    String text = causes + trace.toString();
     return text.length() > 4000 ? text.substring(0, 4000) + "..." : text;
   }
 

@@ -1,6 +1,7 @@
 package org.slicelab.ablations.trial;
 
 import ai.djl.Device;
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -63,6 +64,12 @@ public final class TrialRunner {
     long start = System.nanoTime();
     try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
       Autograd.setRecording(false);
+      if (spec.fault().equals("cuda")) {
+        // as libtorch reports a kernel's illegal memory access (DJL wraps it the same way)
+        throw new EngineException("CUDA error: an illegal memory access was encountered\n"
+            + "CUDA kernel errors might be asynchronously reported at some other API call "
+            + "(injected: fault = cuda)");
+      }
       TrialResources.TaskData data = resources.taskData(spec);
       Backbone backbone = resources.backbone(spec.backbone());
       Provenance.addInputs(provenance, backbone, data);

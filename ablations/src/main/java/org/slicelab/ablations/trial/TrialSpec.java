@@ -48,9 +48,12 @@ public final class TrialSpec implements Serializable {
   public static final List<String> INITS = List.of("pretrained", "random");
   /**
    * Fault injection, for tests of the orchestrator only: {@code exit} halts the JVM running the
-   * trial (exit code {@link #FAULT_EXIT_CODE}), as a native crash or an out-of-memory kill would.
+   * trial (exit code {@link #FAULT_EXIT_CODE}), as a native crash or an out-of-memory kill would;
+   * {@code cuda} raises the error libtorch reports after an illegal memory access on a GPU
+   * ({@link DeviceErrors}), on any device.
    */
-  public static final List<String> FAULTS = List.of("none", "throw", "nan", "sleep", "exit");
+  public static final List<String> FAULTS = List.of("none", "throw", "nan", "sleep", "exit",
+      "cuda");
   /** The exit code of a JVM halted by {@code fault = exit}. */
   public static final int FAULT_EXIT_CODE = 86;
 

@@ -3,6 +3,8 @@ package org.slicelab.ablations.select;
 import org.slicelab.ablations.testing.TrialContexts;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -93,6 +95,21 @@ class MaskSummaryFormatTest {
     assertArrayEquals(old, again.toByteArray());
     assertNull(format.read(key().replace("seed=1", "seed=9"), new ByteArrayInputStream(old)),
         "another key is not accepted");
+  }
+
+  @Test
+  void aGpuMaskHasItsOwnKeyAndFileWhileCpuKeysStayAsTheyWere() {
+    LotteryTicketMasks.Settings cpu = LotteryTicketMasks.Settings.of(
+        TrialContexts.selection(SPEC, null, data()),
+        MaskedFullFineTuning.LOTTERY_TICKET_ROUNDS.learningRate(), LAYERS, 2);
+    assertEquals("cpu", cpu.deviceKind());
+    assertFalse(cpu.key().contains("device"), cpu.key());
+    LotteryTicketMasks.Settings gpu = new LotteryTicketMasks.Settings(cpu.taskKey(), cpu.seed(),
+        cpu.dataSeed(), cpu.trainSize(), cpu.maxLen(), cpu.sparsity(), cpu.rounds(),
+        cpu.epochs(), cpu.batchSize(), cpu.lr(), cpu.warmupFraction(), cpu.weightDecay(),
+        cpu.gradClip(), cpu.layers(), cpu.numClasses(), "gpu");
+    assertEquals(cpu.key() + "|device=gpu", gpu.key());
+    assertNotEquals(LotteryTicketMasks.cachePath(cpu), LotteryTicketMasks.cachePath(gpu));
   }
 
   @Test

@@ -109,6 +109,11 @@ public final class BenchCommand implements Callable<Integer> {
           + "${DEFAULT-VALUE})")
   private PeerProcess.Allocator peerAllocator = PeerProcess.Allocator.PYTHON;
 
+  @Option(names = "--device", paramLabel = "DEVICE", defaultValue = DeviceOption.AUTO,
+      description = DeviceOption.HELP + "; on a GPU the memory probes, the GEMM floor and the "
+          + "peer (CPU measures) are left out")
+  private String device;
+
   @Override
   public Integer call() {
     BenchRunner.preloadClasses();
@@ -133,7 +138,7 @@ public final class BenchCommand implements Callable<Integer> {
     BenchOptions options = new BenchOptions(canonicalBackbone, chosen, batchSize, maxLen,
         imageSize, repeats, warmup, out, threads, !noMemory, memorySteps, !noArtifacts,
         keepArtifacts, matmulSize, peer || peerCommand != null ? peerLauncher() : null,
-        peerAllocator);
+        peerAllocator, DeviceOption.parse(device));
     System.err.println("[bench] methods " + options.methods().stream()
         .map(BenchMethod::label).toList() + ", out " + out.toAbsolutePath());
     BenchReport report = new BenchReport(new BenchRunner(options, System.err).run());

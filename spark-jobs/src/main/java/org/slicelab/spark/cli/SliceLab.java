@@ -5,16 +5,16 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code slicelab} command line: {@code trial}, {@code sweep}, {@code report},
- * {@code figure2}, {@code bench} and {@code premises}. Logs go to stderr; every subcommand ends stdout with one
+ * {@code figure2}, {@code bench}, {@code premises} and {@code gpu-check}. Logs go to stderr; every subcommand ends stdout with one
  * line of JSON. Runs under Spark's {@code SparkSubmit} (see {@code bin/slicelab}).
  *
  * <p>Exit status: {@link #EXIT_OK}, {@link #EXIT_ERROR}, {@link #EXIT_BAD_INPUT} and, for
- * {@code sweep} and {@code figure2}, {@link #EXIT_NOT_ALL_OK}.
+ * {@code sweep}, {@code figure2} and {@code gpu-check}, {@link #EXIT_NOT_ALL_OK}.
  */
 @Command(name = "slicelab", mixinStandardHelpOptions = true, version = "SliceLab 0.1.0",
     description = "Spark-orchestrated SliceFine / SIFT ablations on pretrained encoders.",
     subcommands = {TrialCommand.class, SweepCommand.class, BenchCommand.class, ReportCommand.class,
-        Figure2Command.class, PremisesCommand.class})
+        Figure2Command.class, PremisesCommand.class, GpuCheckCommand.class})
 public final class SliceLab implements Runnable {
 
   /** Exit status: the command did its work (for sweep and figure2: every trial is ok). */

@@ -1,14 +1,12 @@
 package org.slicelab.spark.cli;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.slicelab.ablations.data.Datasets;
 import org.slicelab.ablations.trial.DataSizes;
-import org.slicelab.ablations.trial.Provenance;
 import org.slicelab.ablations.trial.TrialResult;
 import org.slicelab.ablations.trial.TrialRunner;
 import org.slicelab.ablations.trial.TrialSpec;
@@ -30,15 +28,15 @@ public final class TrialCommand implements Callable<Integer> {
       description = "write the merged model as model.safetensors + config.json into DIR")
   private Path saveModel;
 
-  @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu",
-      description = "cpu, gpu (the first GPU) or gpu:N (default: ${DEFAULT-VALUE})")
+  @Option(names = "--device", paramLabel = "DEVICE", defaultValue = DeviceOption.AUTO,
+      description = DeviceOption.HELP)
   private String device;
 
   @Override
   public Integer call() {
     ParseResult parsed = command.commandLine().getParseResult();
     TrialSpec spec = TrialOptions.parse(parsed);
-    Device onDevice = parseDevice(device);
+    Device onDevice = DeviceOption.parse(device);
     if (saveModel != null) {
       checkWritable(saveModel);
     }
@@ -52,33 +50,6 @@ public final class TrialCommand implements Callable<Integer> {
     }
     System.out.println(result.toSummaryJson());
     return result.status() == org.slicelab.ablations.trial.TrialStatus.OK ? 0 : 1;
-  }
-
-  /**
-   * The device of {@code --device}; a GPU must be one the PyTorch engine sees (checked here, so
-   * a machine without one gets one clear line before any work).
-   */
-  static Device parseDevice(String value) {
-    if (value.equals("cpu")) {
-      return Device.cpu();
-    }
-    if (!value.matches("gpu(:\\d+)?")) {
-      throw new IllegalArgumentException("option '--device' = " + value
-          + " is invalid: must be cpu, gpu or gpu:N");
-    }
-    int index = value.equals("gpu") ? 0 : Integer.parseInt(value.substring(4));
-    int visible = Engine.getEngine("PyTorch").getGpuCount();
-    if (visible == 0) {
-      throw new IllegalArgumentException("option '--device' = " + value + ": the PyTorch "
-          + "engine sees no GPU on " + Provenance.host() + " (CPU-only natives, or no usable "
-          + "CUDA driver; build with the Maven profile -Pgpu for the CUDA natives); use "
-          + "--device cpu");
-    }
-    if (index >= visible) {
-      throw new IllegalArgumentException("option '--device' = " + value + " is invalid: "
-          + visible + " GPU(s) visible, gpu:0 to gpu:" + (visible - 1));
-    }
-    return Device.gpu(index);
   }
 
   private static void checkWritable(Path dir) {

@@ -7,9 +7,9 @@ import org.slicelab.spark.stats.PairedEstimate;
 /**
  * Pairs two configurations seed by seed for a difference {@code a - b} in points.
  *
- * <p>A seed pairs only when both trials used the same data seed and were scored on the same test
- * examples in the same order (equal test fingerprints); otherwise it is refused and named in
- * the notes. What happens to a seed where a run collapsed to one predicted class depends on the
+ * <p>A seed pairs only when both trials used the same data seed, were scored on the same test
+ * examples in the same order (equal test fingerprints) and ran on the same kind of device (CPU
+ * or GPU: their arithmetic differs); otherwise it is refused and named in the notes. What happens to a seed where a run collapsed to one predicted class depends on the
  * rule ({@link Collapses}); either way the collapsed seeds are listed by arm. When every seed in
  * the estimate has per-example predictions on one common test set, the estimate is the crossed
  * seeds x examples one; otherwise the per-seed differences alone
@@ -93,6 +93,14 @@ final class Pairing {
             && !ta.testFingerprint().equals(tb.testFingerprint())) {
           refused.add("seed " + seed + ": scored on different test examples (fingerprints "
               + shortId(ta.testFingerprint()) + " vs " + shortId(tb.testFingerprint()) + ")");
+          continue;
+        }
+        if (!ta.deviceKind().isEmpty() && !tb.deviceKind().isEmpty()
+            && !ta.deviceKind().equals(tb.deviceKind())) {
+          refused.add("seed " + seed + ": run on different devices (" + ta.device() + " vs "
+              + tb.device() + "; " + ta.deviceKind() + " and " + tb.deviceKind() + " arithmetic "
+              + "differ, so the difference would mix the device into the method's effect: "
+              + "rerun one arm on the other's device kind)");
           continue;
         }
       }

@@ -104,7 +104,8 @@ public record ReportData(String grid, List<TrialPoint> ok, Map<String, Long> sta
     Dataset<Row> latest = ResultTables.latest(trials);
     List<String> wanted = Arrays.asList(ResultSchema.TRIAL_ID, ResultSchema.STATUS,
         ResultSchema.ERROR, ResultSchema.SPEC_JSON, "seed", "test_acc", "val_acc",
-        "trainable_params", "train_seconds", ResultSchema.ATTEMPT_ID, TEST_FINGERPRINT);
+        "trainable_params", "train_seconds", ResultSchema.ATTEMPT_ID, TEST_FINGERPRINT,
+        ResultSchema.DEVICE);
     List<String> present = Arrays.asList(latest.columns());
     org.apache.spark.sql.Column[] columns = wanted.stream().map(c -> present.contains(c)
         ? col(c) : org.apache.spark.sql.functions.lit(null).as(c))
@@ -116,7 +117,7 @@ public record ReportData(String grid, List<TrialPoint> ok, Map<String, Long> sta
         .select(col(ResultSchema.PANEL), col(ResultSchema.TRIAL_ID), col(ResultSchema.STATUS),
             col(ResultSchema.ERROR), col(ResultSchema.SPEC_JSON), col("test_acc"),
             col("val_acc"), col("trainable_params"), col("train_seconds"),
-            col(ResultSchema.ATTEMPT_ID), col(TEST_FINGERPRINT));
+            col(ResultSchema.ATTEMPT_ID), col(TEST_FINGERPRINT), col(ResultSchema.DEVICE));
     long attempts = trials.join(members.select(ResultSchema.TRIAL_ID).distinct(),
         ResultSchema.TRIAL_ID).count();
 
@@ -150,7 +151,8 @@ public record ReportData(String grid, List<TrialPoint> ok, Map<String, Long> sta
           row.isNullAt(7) ? -1 : ((Number) row.get(7)).longValue(),
           row.isNullAt(8) ? Double.NaN : row.getDouble(8),
           spec.get("data_seed") instanceof Number n ? n.longValue() : 0,
-          row.isNullAt(10) ? "" : row.getString(10), outcome));
+          row.isNullAt(10) ? "" : row.getString(10), outcome,
+          row.isNullAt(11) ? "" : row.getString(11)));
     }
     Map<String, Long> counts = new LinkedHashMap<>();
     for (String s : List.of("ok", "failed", "diverged", "timeout", MISSING)) {

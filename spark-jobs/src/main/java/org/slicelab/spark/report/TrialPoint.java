@@ -19,10 +19,20 @@ import java.util.Map;
  * @param testFingerprint SHA-256 of the ordered test example ids ("" for results recorded before
  *     SliceLab stored it)
  * @param outcomes per-example test outcomes, null when no predictions were recorded
+ * @param device the DJL device it ran on, e.g. {@code cpu()} or {@code gpu(1)} ("" when unknown)
  */
 public record TrialPoint(String table, String panel, String trialId, long seed,
     Map<String, Object> spec, double testAcc, double valAcc, long trainableParams,
-    double trainSeconds, long dataSeed, String testFingerprint, ExampleOutcomes outcomes) {
+    double trainSeconds, long dataSeed, String testFingerprint, ExampleOutcomes outcomes,
+    String device) {
+
+  /** A trial whose device is unknown. */
+  public TrialPoint(String table, String panel, String trialId, long seed,
+      Map<String, Object> spec, double testAcc, double valAcc, long trainableParams,
+      double trainSeconds, long dataSeed, String testFingerprint, ExampleOutcomes outcomes) {
+    this(table, panel, trialId, seed, spec, testAcc, valAcc, trainableParams, trainSeconds,
+        dataSeed, testFingerprint, outcomes, "");
+  }
 
   /** A trial without fingerprint or predictions (data seed from the spec). */
   public TrialPoint(String table, String panel, String trialId, long seed,
@@ -30,6 +40,12 @@ public record TrialPoint(String table, String panel, String trialId, long seed,
       double trainSeconds) {
     this(table, panel, trialId, seed, spec, testAcc, valAcc, trainableParams, trainSeconds,
         spec.get("data_seed") instanceof Number n ? n.longValue() : 0, "", null);
+  }
+
+  /** The device's kind, {@code cpu} or {@code gpu} ("" when unknown). */
+  public String deviceKind() {
+    int paren = device.indexOf('(');
+    return paren < 0 ? device : device.substring(0, paren);
   }
 
   /** Whether the run collapsed to one predicted class (known only with predictions). */

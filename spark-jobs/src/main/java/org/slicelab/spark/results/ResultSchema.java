@@ -94,10 +94,11 @@ public final class ResultSchema {
   public static final String GIT_COMMIT = "git_commit";
   /** True when the checkout had uncommitted changes; null when unknown. */
   public static final String GIT_DIRTY = "git_dirty";
-  /** Versions and environment recorded by the executor. */
+  /** Versions and environment recorded by the executor (the GPU ones are "" on the CPU). */
   public static final List<String> PROVENANCE = List.of("slicelab_version", "djl_version",
       "pytorch_version", "spark_version", "java_version", "os_arch", "data_sha256",
-      "weights_sha256", "train_ids_sha256", "val_ids_sha256", "test_ids_sha256");
+      "weights_sha256", "train_ids_sha256", "val_ids_sha256", "test_ids_sha256", "gpu_model",
+      "gpu_driver_version", "cuda_version");
   // ---- curves -----------------------------------------------------------------------------
   /** Curve columns. */
   public static final String STEP = "step";

@@ -194,7 +194,6 @@ public final class SweepJob {
       planned.put(trial.trialId(), trial);
     }
     int n = inputs.size();
-    JavaRDD<TrialInput> rdd = jsc.parallelize(inputs, n);
     TrialTask task = new TrialTask(options.trialTimeoutSeconds(), options.allowCpuFallback(),
         options.torchThreads());
     BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
@@ -204,7 +203,7 @@ public final class SweepJob {
     for (TrialInput input : inputs) {
       jsc.setJobDescription("trial " + (input.index() + 1) + "/" + n + " "
           + input.trialId().substring(0, 12) + " " + label(planned.get(input.trialId()), varying));
-      submit(jsc, rdd, task, input, finished);
+      submit(jsc, task, input, finished);
     }
 
     Counts counts = new Counts();
@@ -261,16 +260,20 @@ public final class SweepJob {
   }
 
   /**
-   * Submits the job of one partition; its completion (success or failure) lands on
-   * {@code finished}.
+   * Submits the job of one trial; its completion (success or failure) lands on
+   * {@code finished}. Each trial gets an RDD of its own: when Spark aborts a stage (a task that
+   * used up its attempts), it fails every active job whose final RDD reaches the failed stage's
+   * RDD, so on one shared RDD a single crashing trial would abort every trial running or
+   * waiting at that moment, each then recorded as crashed with the other trial's exit cause.
    */
-  private static void submit(JavaSparkContext jsc, JavaRDD<TrialInput> rdd, TrialTask task,
-      TrialInput input, BlockingQueue<Finished> finished) {
+  private static void submit(JavaSparkContext jsc, TrialTask task, TrialInput input,
+      BlockingQueue<Finished> finished) {
     long submitted = System.currentTimeMillis();
     AtomicReference<TrialAttempt> slot = new AtomicReference<>();
+    JavaRDD<TrialInput> rdd = jsc.parallelize(List.of(input), 1);
     @SuppressWarnings({"unchecked", "rawtypes"})
     scala.collection.immutable.Seq<Object> partition = (scala.collection.immutable.Seq)
-        CollectionConverters.asScala(List.<Object>of(input.index())).toList();
+        CollectionConverters.asScala(List.<Object>of(0)).toList();
     SimpleFutureAction<TrialAttempt> future = jsc.sc().submitJob(rdd.rdd(), task, partition,
         new AbstractFunction2<Object, TrialAttempt, BoxedUnit>() {
           @Override

@@ -2,6 +2,7 @@ package org.slicelab.spark.sweep;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slicelab.ablations.trial.DeviceErrors;
 
 /**
  * Why the Spark job of one trial failed, read from the message Spark aborts the job with once
@@ -27,6 +28,9 @@ public record TaskFailure(boolean executorLost, int attempts, String host, Strin
           + "(.*)", Pattern.DOTALL);
   private static final Pattern FAILED_TIMES = Pattern.compile("failed (\\d+) times");
   private static final String EXECUTOR_LOST = "ExecutorLostFailure";
+  /** Standalone: "Command exited with code 87"; YARN: "... non-zero exit code 87". */
+  private static final Pattern DEVICE_ERROR_EXIT = Pattern.compile(
+      "\\bcode:? " + DeviceErrors.EXIT_CODE + "\\b");
 
   /**
    * The task failure behind a failed job, or null when the job did not fail because of its task
@@ -57,12 +61,22 @@ public record TaskFailure(boolean executorLost, int attempts, String host, Strin
     String where = executorId == null ? "" : " (last on executor " + executorId
         + (host == null ? "" : " at " + host) + ")";
     String tries = attempts > 0 ? attempts + " attempt" + (attempts == 1 ? "" : "s") : "its attempts";
+    if (executorLost && endedByDeviceError()) {
+      return "crashed: a CUDA error ended the executor running this trial (exit code "
+          + DeviceErrors.EXIT_CODE + ") in " + tries + where + ": " + reason + ". The executor's "
+          + "stderr holds the CUDA error; --retry-failed reruns it";
+    }
     if (executorLost) {
       return "crashed: the process running this trial died in " + tries + where + ": " + reason
           + ". Not a trial exception: a native crash, an out-of-memory kill or a lost node; "
           + "--retry-failed reruns it";
     }
     return "spark task failed in " + tries + where + " (not a trial exception): " + reason;
+  }
+
+  /** Whether the last attempt's executor ended itself after a CUDA error ({@link DeviceErrors}). */
+  public boolean endedByDeviceError() {
+    return executorLost && DEVICE_ERROR_EXIT.matcher(reason).find();
   }
 
   private static String firstLines(String text) {

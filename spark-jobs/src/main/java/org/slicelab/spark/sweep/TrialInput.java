@@ -7,7 +7,7 @@ import java.io.Serializable;
  * executor recomputes the id and refuses a mismatch, which would mean driver and executor run
  * different SliceLab builds).
  *
- * @param index position in this sweep's run list (also the RDD partition)
+ * @param index position in this sweep's run list
  * @param trialId SHA-256 of {@code specJson}
  * @param specJson canonical spec JSON
  */

@@ -8,9 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.spark.SparkContext$;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
+import org.slicelab.ablations.trial.DeviceErrors;
 import org.slicelab.ablations.trial.Provenance;
 import org.slicelab.ablations.trial.TrialResources;
 import org.slicelab.ablations.trial.TrialResult;
@@ -24,7 +26,9 @@ import scala.runtime.AbstractFunction1;
 /**
  * The executor side of a sweep: runs the one trial of its Spark partition and always returns a
  * {@link TrialAttempt} (exceptions, NaN losses and timeouts become rows; only a kill of the task
- * itself propagates).
+ * itself propagates). The exception: a CUDA error that breaks the JVM's CUDA context ends a
+ * cluster executor, so that Spark retries the trial on a fresh one (see
+ * {@link DeviceErrors}).
  *
  * <p>Small and serializable, like the DJL Spark extension's model loader: it carries settings
  * only. The heavy state (pretrained weights, tokenizers, tokenized splits) is
@@ -104,9 +108,13 @@ public final class TrialTask extends AbstractFunction1<Iterator<TrialInput>, Tri
         }
       }
       TrialResult result = runWithTimeout(spec, device, threads, started);
+      String error = result.error();
+      if (DeviceErrors.breaksDevice(error)) {
+        error = afterDeviceError(spec, executorId, error);
+      }
       Map<String, String> provenance = withSpark(result.provenance());
       return new TrialAttempt(attemptId, input.trialId(), input.specJson(),
-          result.status().label(), result.error(), result.metrics(), result.curves(), provenance,
+          result.status().label(), error, result.metrics(), result.curves(), provenance,
           provenance.getOrDefault("device", device.toString()), gpuAddress, fallback, executorId,
           started, System.currentTimeMillis(), threads, sparkAttempt, result.predictions());
     } catch (TaskInterrupted e) {
@@ -165,6 +173,29 @@ public final class TrialTask extends AbstractFunction1<Iterator<TrialInput>, Tri
       Thread.currentThread().interrupt();
       throw new TaskInterrupted(e);
     }
+  }
+
+  /**
+   * A CUDA error broke this JVM's CUDA context ({@link DeviceErrors}). A cluster executor ends
+   * itself with {@link DeviceErrors#EXIT_CODE} (the error goes to its stderr first): the cluster
+   * manager replaces it, Spark retries the trial, and a trial that does it in every attempt is
+   * recorded by the driver as {@code crashed} ({@link TaskFailure}). An executor inside the
+   * driver ({@code local[*]}) cannot end itself without losing the sweep: the row stays
+   * {@code failed}, with a note; returns the error text for that row.
+   */
+  private static String afterDeviceError(TrialSpec spec, String executorId, String error) {
+    String trial = "trial " + spec.trialId().substring(0, 12);
+    if (executorId != null && !executorId.equals(SparkContext$.MODULE$.DRIVER_IDENTIFIER())) {
+      System.err.println("[slicelab] " + trial + " hit a CUDA error that breaks this executor's "
+          + "CUDA context; ending executor " + executorId + " (exit code "
+          + DeviceErrors.EXIT_CODE + ") so that Spark retries the trial on a fresh one:\n"
+          + error);
+      System.err.flush();
+      Runtime.getRuntime().halt(DeviceErrors.EXIT_CODE);
+    }
+    return error + "\n[slicelab] a CUDA error in a local-mode executor: this JVM's CUDA context "
+        + "may be broken, so later trials of this run may fail too; rerun them with "
+        + "--retry-failed (a cluster executor would have ended itself and been replaced)";
   }
 
   private static String[] gpuAddresses(TaskContext context) {

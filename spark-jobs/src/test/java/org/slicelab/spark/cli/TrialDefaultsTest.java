@@ -100,6 +100,21 @@ class TrialDefaultsTest {
   }
 
   @Test
+  void deviceAutoIsTheDefaultAndTakesTheCpuWhenTheEngineSeesNoGpu() {
+    assumeTrue(Engine.getEngine("PyTorch").getGpuCount() == 0, "this machine has a GPU");
+    assertEquals(ai.djl.Device.cpu(), DeviceOption.parse(DeviceOption.AUTO));
+    assertEquals(ai.djl.Device.cpu(), DeviceOption.parse("cpu"));
+    IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> DeviceOption.parse("cuda"));
+    assertEquals("option '--device' = cuda is invalid: must be auto, cpu, gpu or gpu:N",
+        bad.getMessage());
+    for (String command : List.of("trial", "bench")) {
+      String help = SweepTestSupport.cli(command, "--help").stdout();
+      assertTrue(help.contains("--device") && help.contains("default: auto"), help);
+    }
+  }
+
+  @Test
   void theHelpSaysHowDefaultSizesFit() {
     String help = TrialSpec.options().get("test_size").help();
     assertTrue(help.contains("whole") && help.contains("fit"), help);

@@ -254,6 +254,40 @@ class ClaimRulesTest {
   }
 
   @Test
+  void pairsRefuseRowsFromDifferentDeviceKindsNamingBoth() {
+    int m = 400;
+    PanelPoint good = onDevice(scored("lth", "good", 0, "slicefine", m, "fpA", 360, 362, 358,
+        361), "cpu()", 1L, 2L, 3L, 4L);
+    PanelPoint bad = scored("lth", "bad", 1, "slicefine", m, "fpA", 361, 361, 359, 360);
+    // a GPU rerun of seed 3 in a CPU results directory
+    Claim mixed = claim(ClaimRules.evaluate(tables(good,
+        onDevice(onDevice(bad, "cpu()", 1L, 2L, 4L), "gpu(0)", 3L))), "fig2d");
+    assertEquals(3, mixed.n());
+    assertTrue(mixed.detail().contains("refused to pair seed 3")
+        && mixed.detail().contains("different devices (gpu(0) vs cpu(); gpu and cpu"),
+        mixed.detail());
+    // another GPU of the same kind pairs; rows from before devices were recorded pair too
+    Claim sameKind = claim(ClaimRules.evaluate(tables(onDevice(good, "gpu(1)", 1L, 2L, 3L, 4L),
+        onDevice(bad, "gpu(0)", 1L, 2L, 3L, 4L))), "fig2d");
+    assertEquals(4, sameKind.n(), sameKind.detail());
+    assertEquals(4, claim(ClaimRules.evaluate(tables(good, bad)), "fig2d").n());
+  }
+
+  /** {@code point} with the trials of {@code seeds} recorded as run on {@code device}. */
+  private static PanelPoint onDevice(PanelPoint point, String device, Long... seeds) {
+    TreeMap<Long, TrialPoint> trials = new TreeMap<>(point.trialsBySeed());
+    for (Long seed : seeds) {
+      TrialPoint t = trials.get(seed);
+      trials.put(seed, new TrialPoint(t.table(), t.panel(), t.trialId(), t.seed(), t.spec(),
+          t.testAcc(), t.valAcc(), t.trainableParams(), t.trainSeconds(), t.dataSeed(),
+          t.testFingerprint(), t.outcomes(), device));
+    }
+    return new PanelPoint(point.table(), point.series(), point.x(), point.xLabel(),
+        point.xOrder(), point.method(), point.testBySeed(), point.valBySeed(),
+        point.trainableParams(), point.trainSeconds(), point.trialIds(), trials);
+  }
+
+  @Test
   void siftNonInferiorityIsBonferroniOverTheDeclaredRates() {
     PanelPoint head = cat("reference", "head", 0, "head", seeds(-0.10, TIGHT));
     PanelPoint full = cat("reference", "full", 1, "full", seeds(0, TIGHT2));

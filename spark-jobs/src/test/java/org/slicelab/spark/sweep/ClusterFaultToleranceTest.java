@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
+import org.slicelab.ablations.trial.DeviceErrors;
 import org.slicelab.ablations.trial.TrialSpec;
 import org.slicelab.spark.cli.SliceLab;
 import org.slicelab.spark.results.ResultSchema;
@@ -121,21 +122,24 @@ class ClusterFaultToleranceTest {
 
   @Test
   void trialThatKillsItsExecutorIsRecordedOnceAsCrashed() throws Exception {
-    Path grid = grid("crash", "fixed { method = head }, axes { seed = [1, 2, 3], "
-        + "fault = [none, exit] }");
+    // exit: the JVM dies at the trial's start; cuda: a CUDA error inside the trial makes the
+    // executor end itself (its CUDA context is broken), so Spark retries it on a fresh executor
+    Path grid = grid("crash", "fixed { method = head }, axes { seed = [1, 2], "
+        + "fault = [none, exit, cuda] }");
     String out = dir.resolve("crash").toString();
     SweepTestSupport.CliRun run = start(grid, out).get(SWEEP_LIMIT_SECONDS, TimeUnit.SECONDS);
 
     assertEquals(SliceLab.EXIT_NOT_ALL_OK, run.exitCode(), run.stderr());
     Map<String, Object> json = run.json();
-    assertEquals(List.of(6, 3, 3, 0), List.of(json.get("ran"), json.get("ok"),
+    assertEquals(List.of(6, 2, 4, 0), List.of(json.get("ran"), json.get("ok"),
         json.get("crashed"), json.get("failed")), json.toString());
     SweepTestSupport.withSpark(spark -> {
       List<Row> rows = ResultTables.trials(spark, out).collectAsList();
       assertEquals(6, rows.size(), "one row per trial: " + attempts(rows));
       assertEquals(6, rows.stream().map(r -> r.getAs("trial_id")).distinct().count());
       for (Row r : rows) {
-        boolean exits = r.getAs("fault").equals("exit");
+        String fault = r.getAs("fault");
+        boolean exits = !fault.equals("none");
         assertEquals(exits ? "crashed" : "ok", r.getAs("status"), (String) r.getAs("error"));
         if (exits) {
           String error = r.getAs("error");
@@ -143,8 +147,10 @@ class ClusterFaultToleranceTest {
           assertTrue(attempts >= 2 && attempts <= 4, "bounded by spark.task.maxFailures = 4: "
               + attempts + " attempts; " + error);
           assertTrue(error.contains(attempts + " attempts"), error);
-          assertTrue(error.contains("code " + TrialSpec.FAULT_EXIT_CODE), "the exit cause: "
-              + error);
+          int code = fault.equals("exit") ? TrialSpec.FAULT_EXIT_CODE : DeviceErrors.EXIT_CODE;
+          assertTrue(error.contains("code " + code), "the exit cause: " + error);
+          assertEquals(fault.equals("cuda"), error.contains("a CUDA error ended the executor"),
+              error);
         }
       }
       return null;

@@ -74,6 +74,9 @@ class LocalSweepTest {
         }
         assertTrue(((String) row.getAs("git_commit")).matches("[0-9a-f]{40}|unknown"));
         assertEquals("cpu()", row.getAs("device"));
+        for (String gpuColumn : List.of("gpu_model", "gpu_driver_version", "cuda_version")) {
+          assertEquals("", row.getAs(gpuColumn), gpuColumn + " is empty on the CPU");
+        }
         assertEquals("driver", row.getAs("executor_id"));
         assertEquals("local[2]", row.getAs("spark_master"));
         assertEquals(1L, (long) row.getAs("torch_threads"), "spark.task.cpus = 1 thread");
@@ -120,17 +123,20 @@ class LocalSweepTest {
 
   @Test
   void faultsBecomeFailedDivergedAndTimeoutRows() {
+    // fault = cuda: in local mode the executor is the driver, so a CUDA error stays a failed row
+    // (with a note) instead of ending the JVM; a cluster executor ends itself
+    // (ClusterFaultToleranceTest)
     Path grid = SweepTestSupport.writeGrid(dir, "faults.conf", "name = faults\n"
         + SweepTestSupport.TINY
-        + "panels { f { fixed { method = head }, axes { fault = [none, throw, nan, sleep] } } }\n");
+        + "panels { f { fixed { method = head }, axes { fault = [none, throw, nan, sleep, cuda] } } }\n");
     String out = dir.resolve("faults").toString();
     SweepTestSupport.CliRun run = SweepTestSupport.cli("sweep", "--grid", grid.toString(),
         "--out", out, "--master", "local[2]", "--trial-timeout", "25");
-    assertEquals(SliceLab.EXIT_NOT_ALL_OK, run.exitCode(), "3 of 4 trials are not ok: "
+    assertEquals(SliceLab.EXIT_NOT_ALL_OK, run.exitCode(), "4 of 5 trials are not ok: "
         + run.stderr());
     assertEquals(false, run.json().get("all_ok"));
     Map<String, Object> s = run.json();
-    assertEquals(List.of(4, 1, 1, 1, 1), List.of(s.get("ran"), s.get("ok"), s.get("failed"),
+    assertEquals(List.of(5, 1, 2, 1, 1), List.of(s.get("ran"), s.get("ok"), s.get("failed"),
         s.get("diverged"), s.get("timeout")), s.toString());
 
     SweepTestSupport.withSpark(spark -> {
@@ -141,6 +147,10 @@ class LocalSweepTest {
       assertEquals("failed", byFault.get("throw").getAs("status"));
       assertTrue(((String) byFault.get("throw").getAs("error"))
           .contains("injected fault (fault = throw)"));
+      String cuda = byFault.get("cuda").getAs("error");
+      assertEquals("failed", byFault.get("cuda").getAs("status"), cuda);
+      assertTrue(cuda.contains("CUDA error: an illegal memory access")
+          && cuda.contains("local-mode executor") && cuda.contains("--retry-failed"), cuda);
       assertEquals("diverged", byFault.get("nan").getAs("status"));
       assertNotNull(byFault.get("nan").getAs("error"));
       assertEquals("timeout", byFault.get("sleep").getAs("status"));
@@ -157,11 +167,11 @@ class LocalSweepTest {
 
     Map<String, Object> again = SweepTestSupport.cli("sweep", "--grid", grid.toString(),
         "--out", out, "--dry-run").json();
-    assertEquals(List.of(0, 4), List.of(again.get("to_run"), again.get("to_skip")),
+    assertEquals(List.of(0, 5), List.of(again.get("to_run"), again.get("to_skip")),
         "failed trials are not rerun by default");
     Map<String, Object> retry = SweepTestSupport.cli("sweep", "--grid", grid.toString(),
         "--out", out, "--dry-run", "--retry-failed").json();
-    assertEquals(List.of(3, 1), List.of(retry.get("to_run"), retry.get("to_skip")),
+    assertEquals(List.of(4, 1), List.of(retry.get("to_run"), retry.get("to_skip")),
         "--retry-failed reruns failed, diverged and timeout trials");
   }
 }

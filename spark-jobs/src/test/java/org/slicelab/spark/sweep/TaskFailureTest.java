@@ -34,6 +34,22 @@ class TaskFailureTest {
   }
 
   @Test
+  void executorThatEndedItselfAfterACudaErrorIsACrashSaidToBeCuda() {
+    TaskFailure f = TaskFailure.of(new SparkException("Job aborted due to stage failure: Task 0 "
+        + "in stage 2.0 failed 4 times, most recent failure: Lost task 0.3 in stage 2.0 (TID 5) "
+        + "(127.0.0.1 executor 3): ExecutorLostFailure (executor 3 exited caused by one of the "
+        + "running tasks) Reason: Command exited with code 87\nDriver stacktrace:"));
+    assertTrue(f.executorLost() && f.endedByDeviceError());
+    assertTrue(f.describe().startsWith("crashed: a CUDA error ended the executor running this "
+        + "trial (exit code 87) in 4 attempts (last on executor 3 at 127.0.0.1)"), f.describe());
+    TaskFailure other = TaskFailure.of(new SparkException("Job aborted due to stage failure: "
+        + "Task 0 in stage 2.0 failed 4 times, most recent failure: Lost task 0.3 in stage 2.0 "
+        + "(TID 5) (127.0.0.1 executor 3): ExecutorLostFailure (executor 3 exited caused by one "
+        + "of the running tasks) Reason: Command exited with code 870"));
+    assertFalse(other.endedByDeviceError(), other.describe());
+  }
+
+  @Test
   void abortBecauseNoNodeIsLeftCountsTheAttemptsFromTheLastOne() {
     TaskFailure f = TaskFailure.of(new SparkException("Job aborted due to stage failure: \n"
         + "Aborting TaskSet 3.0 because task 0 (partition 0)\ncannot run anywhere due to node and "
