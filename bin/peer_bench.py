@@ -20,20 +20,17 @@ Two ways to run:
       for `slicelab bench --peer`: prints {"ready": ...}, then for each input line
       {"method": M, "threads": T} runs one step and prints its timing as one JSON line
 """
-import argparse
-import json
-import os
 import re
-import resource
-import statistics
-import sys
-import time
 
 import peft
 import torch
 import transformers
 from torch import nn
 from torch.nn import functional as F
+
+import peer_bench_common as common
+
+PROG = "peer_bench"
 
 HIDDEN, LAYERS, HEADS, FFN, VOCAB = 384, 6, 12, 1536, 30522
 TARGETS = ["query", "key", "value", "dense"]
@@ -102,7 +99,7 @@ def build(method, lr):
         for linear in encoder_linears(model):
             attach_slice(linear, int(sliced.group(1)), sliced.group(2))
     else:
-        raise SystemExit(f"peer_bench: method '{method}' is not supported; use head, full, "
+        raise SystemExit(f"{PROG}: method '{method}' is not supported; use head, full, "
                          "lora_r<k>, slicefine_r<k>_row or slicefine_r<k>_column")
     model.train()
     params = [p for p in model.parameters() if p.requires_grad]
@@ -115,88 +112,24 @@ def batch(size, length, seed):
     return ids, torch.ones_like(ids), torch.randint(0, 2, (size,), generator=g)
 
 
-def step(built, data):
-    """One training step; returns its phase times and OS counters."""
-    model, params, optimizer = built
-    ids, mask, labels = data
-    before = resource.getrusage(resource.RUSAGE_SELF)
-    t0 = time.perf_counter()
-    loss = F.cross_entropy(model(ids, mask), labels)
-    t1 = time.perf_counter()
-    loss.backward()
-    t2 = time.perf_counter()
-    torch.nn.utils.clip_grad_norm_(params, 1.0)
-    optimizer.step()
-    optimizer.zero_grad(set_to_none=True)
-    t3 = time.perf_counter()
-    after = resource.getrusage(resource.RUSAGE_SELF)
-    if not torch.isfinite(loss):
-        raise SystemExit(f"peer_bench: loss is {loss.item()}")
-    return {"ms": (t3 - t0) * 1e3, "forward_ms": (t1 - t0) * 1e3,
-            "backward_ms": (t2 - t1) * 1e3, "optimizer_ms": (t3 - t2) * 1e3,
-            "minor_faults": after.ru_minflt - before.ru_minflt,
-            "sys_cpu_ms": (after.ru_stime - before.ru_stime) * 1e3,
-            "user_cpu_ms": (after.ru_utime - before.ru_utime) * 1e3}
-
-
 def versions():
-    return {"python": sys.version.split()[0], "torch": torch.__version__,
-            "transformers": transformers.__version__, "peft": peft.__version__,
-            "malloc": os.environ.get("LD_PRELOAD") or "glibc (default)"}
-
-
-def serve(models, data):
-    print(json.dumps({"ready": True, "methods": list(models), "versions": versions()}),
-          flush=True)
-    for line in sys.stdin:
-        if not line.strip():
-            break
-        request = json.loads(line)
-        torch.set_num_threads(int(request["threads"]))
-        result = step(models[request["method"]], data[int(request.get("batch", 0)) % len(data)])
-        result["method"] = request["method"]
-        print(json.dumps(result), flush=True)
-
-
-def standalone(models, data, threads, rounds, warmup):
-    times = {(m, t): [] for t in threads for m in models}
-    keys = list(times)
-    for r in range(warmup + rounds):
-        for k in keys[r % len(keys):] + keys[:r % len(keys)]:
-            torch.set_num_threads(k[1])
-            ms = step(models[k[0]], data[r % len(data)])["ms"]
-            if r >= warmup:
-                times[k].append(ms)
-    print(json.dumps({"versions": versions(), "rounds": rounds, "step_ms_median": {
-        f"{m}@t{t}": round(statistics.median(v), 1) for (m, t), v in times.items()}}))
+    return common.versions(transformers=transformers.__version__, peft=peft.__version__)
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--methods", default="head,full,lora_r8,slicefine_r5_row")
-    parser.add_argument("--threads", default="1", help="torch threads, comma-separated")
-    parser.add_argument("--rounds", type=int, default=10)
-    parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--batch-size", type=int, default=16)
+    parser = common.parser(__doc__)
     parser.add_argument("--max-len", type=int, default=128)
     parser.add_argument("--lr", type=float, default=1e-4)
     parser.add_argument("--serve", action="store_true")
     args = parser.parse_args()
-    for name in ("rounds", "batch_size", "max_len"):
-        if getattr(args, name) < 1:
-            raise SystemExit(f"peer_bench: --{name.replace('_', '-')} must be >= 1")
-    threads = [int(t) for t in args.threads.split(",")]
-    if any(t < 1 for t in threads):
-        raise SystemExit("peer_bench: --threads must be positive integers")
-    torch.set_num_interop_threads(1)
-    torch.set_num_threads(threads[0])
+    common.check_counts(args, ("rounds", "batch_size", "max_len"), PROG)
+    threads = common.thread_counts(args, PROG)
     models = {m: build(m, args.lr) for m in args.methods.split(",")}
     data = [batch(args.batch_size, args.max_len, seed) for seed in range(4)]
     if args.serve:
-        serve(models, data)
+        common.serve(models, data, versions(), PROG)
     else:
-        standalone(models, data, threads, args.rounds, args.warmup)
+        common.standalone(models, data, threads, args.rounds, args.warmup, versions(), PROG)
 
 
 if __name__ == "__main__":

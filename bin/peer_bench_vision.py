@@ -26,21 +26,19 @@ Two ways to run:
       input line {"method": M, "threads": T, "batch": B} runs one step and prints its timing as
       one JSON line
 """
-import argparse
 import importlib.util
-import json
-import os
 import re
-import resource
-import statistics
 import sys
-import time
 import types
 
 import torch
 from torch import nn
 from torch.nn import functional as F
 from torch.nn.utils import parametrize
+
+import peer_bench_common as common
+
+PROG = "peer_bench_vision"
 
 CLASSES = 10
 LORA_ALPHA = 16
@@ -119,7 +117,7 @@ def build(method, lr, channels_last):
             parametrize.register_parametrization(conv, "weight",
                                                  SliceDelta(conv.weight, rank, axis))
     else:
-        raise SystemExit(f"peer_bench_vision: method '{method}' is not supported; use head, "
+        raise SystemExit(f"{PROG}: method '{method}' is not supported; use head, "
                          "full, lora_r<k>, slicefine_r<k>_row or slicefine_r<k>_column")
     model.train()
     for m in model.modules():
@@ -141,93 +139,31 @@ def batch(size, image_size, seed, channels_last):
     return images, torch.randint(0, CLASSES, (size,), generator=g)
 
 
-def step(built, data):
-    """One training step; returns its phase times and OS counters."""
-    model, params, optimizer = built
-    images, labels = data
-    before = resource.getrusage(resource.RUSAGE_SELF)
-    t0 = time.perf_counter()
-    loss = F.cross_entropy(model(images), labels)
-    t1 = time.perf_counter()
-    loss.backward()
-    t2 = time.perf_counter()
-    torch.nn.utils.clip_grad_norm_(params, 1.0)
-    optimizer.step()
-    optimizer.zero_grad(set_to_none=True)
-    t3 = time.perf_counter()
-    after = resource.getrusage(resource.RUSAGE_SELF)
-    if not torch.isfinite(loss):
-        raise SystemExit(f"peer_bench_vision: loss is {loss.item()}")
-    return {"ms": (t3 - t0) * 1e3, "forward_ms": (t1 - t0) * 1e3,
-            "backward_ms": (t2 - t1) * 1e3, "optimizer_ms": (t3 - t2) * 1e3,
-            "minor_faults": after.ru_minflt - before.ru_minflt,
-            "sys_cpu_ms": (after.ru_stime - before.ru_stime) * 1e3,
-            "user_cpu_ms": (after.ru_utime - before.ru_utime) * 1e3}
-
-
 def versions(channels_last):
-    return {"python": sys.version.split()[0], "torch": torch.__version__,
-            "torchvision": TORCHVISION_VERSION, "peft": peft.__version__,
-            "memory_format": "channels_last" if channels_last else "NCHW (contiguous)",
-            "malloc": os.environ.get("LD_PRELOAD") or "glibc (default)"}
-
-
-def serve(models, data, channels_last):
-    print(json.dumps({"ready": True, "methods": list(models),
-                      "versions": versions(channels_last)}), flush=True)
-    for line in sys.stdin:
-        if not line.strip():
-            break
-        request = json.loads(line)
-        torch.set_num_threads(int(request["threads"]))
-        result = step(models[request["method"]], data[int(request.get("batch", 0)) % len(data)])
-        result["method"] = request["method"]
-        print(json.dumps(result), flush=True)
-
-
-def standalone(models, data, threads, rounds, warmup, channels_last):
-    times = {(m, t): [] for t in threads for m in models}
-    keys = list(times)
-    for r in range(warmup + rounds):
-        for k in keys[r % len(keys):] + keys[:r % len(keys)]:
-            torch.set_num_threads(k[1])
-            ms = step(models[k[0]], data[r % len(data)])["ms"]
-            if r >= warmup:
-                times[k].append(ms)
-    print(json.dumps({"versions": versions(channels_last), "rounds": rounds, "step_ms_median": {
-        f"{m}@t{t}": round(statistics.median(v), 1) for (m, t), v in times.items()}}))
+    return common.versions(
+        torchvision=TORCHVISION_VERSION, peft=peft.__version__,
+        memory_format="channels_last" if channels_last else "NCHW (contiguous)")
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--methods", default="head,full,lora_r8,slicefine_r5_row")
-    parser.add_argument("--threads", default="1", help="torch threads, comma-separated")
-    parser.add_argument("--rounds", type=int, default=10)
-    parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--batch-size", type=int, default=16)
+    parser = common.parser(__doc__)
     parser.add_argument("--image-size", type=int, default=96)
     parser.add_argument("--lr", type=float, default=1e-5)
     parser.add_argument("--channels-last", action="store_true")
     parser.add_argument("--serve", action="store_true")
     args = parser.parse_args()
-    for name in ("rounds", "batch_size"):
-        if getattr(args, name) < 1:
-            raise SystemExit(f"peer_bench_vision: --{name.replace('_', '-')} must be >= 1")
+    common.check_counts(args, ("rounds", "batch_size"), PROG)
     if args.image_size < 32:
-        raise SystemExit("peer_bench_vision: --image-size must be >= 32 (MobileNetV2's strides)")
-    threads = [int(t) for t in args.threads.split(",")]
-    if any(t < 1 for t in threads):
-        raise SystemExit("peer_bench_vision: --threads must be positive integers")
-    torch.set_num_interop_threads(1)
-    torch.set_num_threads(threads[0])
+        raise SystemExit(f"{PROG}: --image-size must be >= 32 (MobileNetV2's strides)")
+    threads = common.thread_counts(args, PROG)
     models = {m: build(m, args.lr, args.channels_last) for m in args.methods.split(",")}
     data = [batch(args.batch_size, args.image_size, seed, args.channels_last)
             for seed in range(4)]
+    peer_versions = versions(args.channels_last)
     if args.serve:
-        serve(models, data, args.channels_last)
+        common.serve(models, data, peer_versions, PROG)
     else:
-        standalone(models, data, threads, args.rounds, args.warmup, args.channels_last)
+        common.standalone(models, data, threads, args.rounds, args.warmup, peer_versions, PROG)
 
 
 if __name__ == "__main__":

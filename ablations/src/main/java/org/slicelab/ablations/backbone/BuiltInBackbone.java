@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slicelab.ablations.cache.Memo;
 
 /**
  * A backbone shipped in a LangChain4j embeddings jar on Maven Central: an fp32 ONNX export and
@@ -15,7 +16,7 @@ final class BuiltInBackbone implements TextBackbone {
   private final String onnxResource;
   private final String tokenizerResource;
   private final BertConfig config;
-  private volatile Map<String, FloatTensor> weights;
+  private final Memo<Map<String, FloatTensor>> weights = new Memo<>(this::readWeights);
 
   BuiltInBackbone(String name, String onnxResource, String tokenizerResource, BertConfig config) {
     this.name = name;
@@ -36,18 +37,13 @@ final class BuiltInBackbone implements TextBackbone {
 
   @Override
   public Map<String, FloatTensor> weights() {
-    Map<String, FloatTensor> w = weights;
-    if (w == null) {
-      synchronized (this) {
-        if (weights == null) {
-          Map<String, FloatTensor> read = OnnxWeightReader.read(files().onnxPath());
-          config.checkWeights(read, "backbone '" + name + "' (" + onnxResource + ")");
-          weights = Collections.unmodifiableMap(new LinkedHashMap<>(read));
-        }
-        w = weights;
-      }
-    }
-    return w;
+    return weights.get();
+  }
+
+  private Map<String, FloatTensor> readWeights() {
+    Map<String, FloatTensor> read = OnnxWeightReader.read(files().onnxPath());
+    config.checkWeights(read, "backbone '" + name + "' (" + onnxResource + ")");
+    return Collections.unmodifiableMap(new LinkedHashMap<>(read));
   }
 
   @Override

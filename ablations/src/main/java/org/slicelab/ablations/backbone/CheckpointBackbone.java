@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import org.slicelab.ablations.cache.Checksums;
+import org.slicelab.ablations.cache.Memo;
 
 /**
  * A Hugging Face checkpoint directory: {@code config.json} ({@code model_type} {@code bert} or
@@ -38,7 +39,8 @@ final class CheckpointBackbone implements TextBackbone {
   private final BertConfig config;
   private final List<Path> weightFiles;
   private final Path tokenizer;
-  private volatile Map<String, FloatTensor> weights;
+  private final Memo<Map<String, FloatTensor>> weights =
+      new Memo<>(() -> Collections.unmodifiableMap(readWeights()));
   private volatile String weightsSha256;
 
   CheckpointBackbone(String name, Path dir) {
@@ -86,16 +88,7 @@ final class CheckpointBackbone implements TextBackbone {
 
   @Override
   public Map<String, FloatTensor> weights() {
-    Map<String, FloatTensor> w = weights;
-    if (w == null) {
-      synchronized (this) {
-        if (weights == null) {
-          weights = Collections.unmodifiableMap(readWeights());
-        }
-        w = weights;
-      }
-    }
-    return w;
+    return weights.get();
   }
 
   private Map<String, FloatTensor> readWeights() {

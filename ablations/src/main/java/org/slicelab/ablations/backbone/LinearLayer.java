@@ -2,28 +2,23 @@ package org.slicelab.ablations.backbone;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.core.Linear;
-import java.util.ArrayList;
-import java.util.List;
 import org.slicelab.ablations.model.LayerAdapter;
-import org.slicelab.ablations.model.WeightLayer;
 import org.slicelab.ablations.model.SliceAxis;
+import org.slicelab.ablations.model.StoredWeightLayer;
+import org.slicelab.ablations.model.WeightLayer;
 
 /**
  * One Linear layer {@code y = x W^T + b} with W of shape [d_out, d_in], named as in Hugging Face
  * (e.g. {@code encoder.layer.0.attention.self.query}), with optional {@link LayerAdapter}s.
  * Units lie on the last axis of its activations.
  */
-public final class LinearLayer implements WeightLayer {
+public final class LinearLayer extends StoredWeightLayer {
   private final String name;
-  private final NDArray weight;
-  private final NDArray bias;
-  private final List<LayerAdapter> adapters = new ArrayList<>();
 
   /** A layer over existing weight [d_out, d_in] and bias [d_out] arrays (not copied). */
   public LinearLayer(String name, NDArray weight, NDArray bias) {
+    super(weight, bias);
     this.name = name;
-    this.weight = weight;
-    this.bias = bias;
   }
 
   @Override
@@ -31,24 +26,14 @@ public final class LinearLayer implements WeightLayer {
     return name;
   }
 
-  @Override
-  public NDArray weight() {
-    return weight;
-  }
-
-  @Override
-  public NDArray bias() {
-    return bias;
-  }
-
   /** Output dimension (rows of W). */
   public int outFeatures() {
-    return (int) weight.getShape().get(0);
+    return (int) weight().getShape().get(0);
   }
 
   /** Input dimension (columns of W). */
   public int inFeatures() {
-    return (int) weight.getShape().get(1);
+    return (int) weight().getShape().get(1);
   }
 
   @Override
@@ -84,24 +69,9 @@ public final class LinearLayer implements WeightLayer {
   }
 
   @Override
-  public void addAdapter(LayerAdapter adapter) {
-    adapters.add(adapter);
-  }
-
-  @Override
-  public List<LayerAdapter> adapters() {
-    return List.copyOf(adapters);
-  }
-
-  @Override
-  public void clearAdapters() {
-    adapters.clear();
-  }
-
-  @Override
   public NDArray forward(NDArray x) {
-    NDArray y = Linear.linear(x, weight, bias).singletonOrThrow();
-    for (LayerAdapter adapter : adapters) {
+    NDArray y = Linear.linear(x, weight(), bias()).singletonOrThrow();
+    for (LayerAdapter adapter : attachedAdapters()) {
       y = adapter.apply(x, y);
     }
     return y;

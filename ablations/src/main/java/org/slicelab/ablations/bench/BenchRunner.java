@@ -89,6 +89,7 @@ public final class BenchRunner {
    */
   public static void preloadClasses() {
     for (Class<?> c : List.of(Result.class, Sample.class, Variant.class, BenchReport.class,
+        BenchMeasurements.class, MethodRows.class, BenchFindings.class, BenchMarkdown.class,
         PeerSample.class, PeerProcess.class, PeerProcess.Step.class,
         ParquetTable.class, ArtifactSizes.class, ArtifactSizes.Tensor.class, MemoryProbe.class,
         FlopCounter.class, FlopCounter.Flops.class, Stats.class, ProcStats.class,

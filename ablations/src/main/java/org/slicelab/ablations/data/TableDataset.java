@@ -31,19 +31,18 @@ import org.slicelab.ablations.cache.Checksums;
  * 60/20/20, stratified, with seed 0. Labels are read as strings and numbered in sorted order
  * (numerically when every label is an integer); the names are kept for the export.
  */
-public final class TableDataset implements Dataset<LabeledText> {
+public final class TableDataset extends PreparedDataset<LabeledText> {
   /** The option keys. */
   public static final List<String> OPTIONS = List.of("text", "label", "group", "train", "test");
 
   private static final List<TableReader> READERS = readers();
 
-  private final String name;
-  private final DatasetSplits<LabeledText> splits;
-  private final List<String> labelNames;
-  private final String checksum;
-
   TableDataset(String name, Path location, DatasetOptions options) {
-    this.name = name;
+    super(name, Modality.TEXT, read(name, location, options));
+  }
+
+  private static Contents<LabeledText> read(String name, Path location,
+      DatasetOptions options) {
     String what = "dataset '" + name + "'";
     if (!Files.exists(location)) {
       throw new IllegalArgumentException(what + ": " + location + " does not exist");
@@ -67,52 +66,28 @@ public final class TableDataset implements Dataset<LabeledText> {
       }
       raw.put(part.getKey(), rows);
     }
-    this.labelNames = labelNames(raw.values().stream().flatMap(List::stream).toList(), what);
+    List<String> labelNames = labelNames(raw.values().stream().flatMap(List::stream).toList(), what);
     Map<String, Integer> ids = new HashMap<>();
     for (int i = 0; i < labelNames.size(); i++) {
       ids.put(labelNames.get(i), i);
     }
+    DatasetSplits<LabeledText> splits;
     if (parts.containsKey("pool")) {
       List<LabeledText> pool = texts(raw.get("pool"), ids);
-      this.splits = DatasetSplits.byDomain(pool, options.list("train"), options.list("test"),
+      splits = DatasetSplits.byDomain(pool, options.list("train"), options.list("test"),
           0, what);
     } else {
       List<LabeledText> train = texts(raw.get("train"), ids);
       List<LabeledText> test = texts(raw.get("test"), ids);
       if (raw.containsKey("validation")) {
-        this.splits = new DatasetSplits<>(train, texts(raw.get("validation"), ids), test);
+        splits = new DatasetSplits<>(train, texts(raw.get("validation"), ids), test);
       } else {
         DatasetSplits<LabeledText> held = DatasetSplits.stratified(train,
             DatasetSplits.VAL_FRACTION, 0, 0);
-        this.splits = new DatasetSplits<>(held.train(), held.validation(), test);
+        splits = new DatasetSplits<>(held.train(), held.validation(), test);
       }
     }
-    this.checksum = Checksums.sha256(all);
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public Modality modality() {
-    return Modality.TEXT;
-  }
-
-  @Override
-  public DatasetSplits<LabeledText> splits() {
-    return splits;
-  }
-
-  @Override
-  public List<String> labelNames() {
-    return labelNames;
-  }
-
-  @Override
-  public String checksum() {
-    return checksum;
+    return new Contents<>(splits, labelNames, Checksums.sha256(all));
   }
 
   /** One row as read: where it is, its text, label and (optional) group. */

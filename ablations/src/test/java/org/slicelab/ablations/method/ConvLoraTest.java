@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.slicelab.ablations.testing.MethodHarness.assertClose;
+import static org.slicelab.ablations.testing.MethodHarness.forwardBackward;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -86,12 +88,12 @@ class ConvLoraTest {
       oracle.weight().setRequiresGradient(true);
       NDArray xOracle = x.duplicate();
       xOracle.setRequiresGradient(true);
-      float[] outOracle = backward(oracle, xOracle, upstream);
+      float[] outOracle = forwardBackward(oracle, xOracle, upstream);
       NDArray g = oracle.weight().getGradient().reshape(OUT, -1);
 
       NDArray xAdapted = x.duplicate();
       xAdapted.setRequiresGradient(true);
-      float[] outAdapted = backward(adapted, xAdapted, upstream);
+      float[] outAdapted = forwardBackward(adapted, xAdapted, upstream);
 
       assertClose(outOracle, outAdapted, "outputs");
       assertClose(g.matMul(a.reshape(RANK, -1).transpose()).mul(scale).toFloatArray(),
@@ -109,22 +111,6 @@ class ConvLoraTest {
       assertClose(oracle.weight().toFloatArray(), adapted.weight().toFloatArray(),
           "merged kernel");
     }
-  }
-
-  private static float[] backward(ConvLayer layer, NDArray x, NDArray upstream) {
-    Autograd.setRecording(true);
-    try {
-      NDArray y = layer.forward(x);
-      Autograd.backward(y.mul(upstream).sum());
-      return y.toFloatArray();
-    } finally {
-      Autograd.setRecording(false);
-    }
-  }
-
-  private static void assertClose(float[] expected, float[] actual, String what) {
-    double diff = MethodHarness.maxDiff(expected, actual);
-    assertTrue(diff < 1e-4, what + " differ by " + diff);
   }
 
   private static TrialSpec lora(String targets) {

@@ -12,18 +12,18 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.slicelab.ablations.backbone.vision.ConvLayer;
 import org.slicelab.ablations.backbone.vision.KerasBackbone;
-import org.slicelab.ablations.cache.CacheDirs;
 import org.slicelab.ablations.model.SliceAxis;
 import org.slicelab.ablations.model.WeightLayer;
 import org.slicelab.ablations.testing.MethodHarness;
+import org.slicelab.ablations.testing.TempCacheDir;
 import org.slicelab.ablations.testing.TinyCnn;
 import org.slicelab.ablations.testing.VisionHarness;
 import org.slicelab.ablations.train.TrainingLoop;
@@ -42,23 +42,13 @@ import org.slicelab.ablations.trial.TrialSpec;
 class ConvSliceFineTest {
   @TempDir
   static Path dir;
+  @RegisterExtension
+  static final TempCacheDir CACHE = new TempCacheDir();
   private static KerasBackbone backbone;
-  private static String previousCache;
 
   @BeforeAll
   static void model() {
     backbone = TinyCnn.backbone(dir.resolve("model"));
-    previousCache = System.getProperty(CacheDirs.PROPERTY);
-    System.setProperty(CacheDirs.PROPERTY, dir.resolve("cache").toString());
-  }
-
-  @AfterAll
-  static void restoreCache() {
-    if (previousCache == null) {
-      System.clearProperty(CacheDirs.PROPERTY);
-    } else {
-      System.setProperty(CacheDirs.PROPERTY, previousCache);
-    }
   }
 
   private static TrialSpec spec(String mode, int rank, String position, String selector) {

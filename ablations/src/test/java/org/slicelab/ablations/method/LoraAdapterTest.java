@@ -1,6 +1,8 @@
 package org.slicelab.ablations.method;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.slicelab.ablations.testing.MethodHarness.assertClose;
+import static org.slicelab.ablations.testing.MethodHarness.forwardBackward;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -50,12 +52,12 @@ class LoraAdapterTest {
       oracle.weight().setRequiresGradient(true);
       NDArray xOracle = x.duplicate();
       xOracle.setRequiresGradient(true);
-      float[] outOracle = backward(oracle, xOracle, upstream);
+      float[] outOracle = forwardBackward(oracle, xOracle, upstream);
       NDArray g = oracle.weight().getGradient();
 
       NDArray xAdapted = x.duplicate();
       xAdapted.setRequiresGradient(true);
-      float[] outAdapted = backward(adapted, xAdapted, upstream);
+      float[] outAdapted = forwardBackward(adapted, xAdapted, upstream);
 
       assertClose(outOracle, outAdapted, "outputs");
       assertClose(g.matMul(a.transpose()).mul(scale).toFloatArray(),
@@ -69,22 +71,5 @@ class LoraAdapterTest {
       adapted.mergeAdapters();
       assertClose(before, adapted.forward(x).toFloatArray(), "merged outputs");
     }
-  }
-
-  /** Forward on {@code x}, back-propagates {@code upstream}; returns the outputs. */
-  private static float[] backward(LinearLayer layer, NDArray x, NDArray upstream) {
-    Autograd.setRecording(true);
-    try {
-      NDArray y = layer.forward(x);
-      Autograd.backward(y.mul(upstream).sum());
-      return y.toFloatArray();
-    } finally {
-      Autograd.setRecording(false);
-    }
-  }
-
-  private static void assertClose(float[] expected, float[] actual, String what) {
-    double diff = MethodHarness.maxDiff(expected, actual);
-    assertTrue(diff < 1e-4, what + " differ by " + diff);
   }
 }

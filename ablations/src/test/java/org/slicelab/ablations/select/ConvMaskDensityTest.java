@@ -9,19 +9,16 @@ import ai.djl.ndarray.NDManager;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slicelab.ablations.backbone.vision.ConvLayer;
 import org.slicelab.ablations.backbone.vision.ImageClassifier;
 import org.slicelab.ablations.backbone.vision.KerasBackbone;
-import org.slicelab.ablations.cache.CacheDirs;
 import org.slicelab.ablations.model.SliceAxis;
+import org.slicelab.ablations.testing.TempCacheDir;
 import org.slicelab.ablations.testing.TinyCnn;
 import org.slicelab.ablations.testing.TrialContexts;
 import org.slicelab.ablations.train.Autograd;
@@ -35,24 +32,8 @@ import org.slicelab.ablations.trial.TrialSpec;
  * tiny CNN gives summaries of that shape.
  */
 class ConvMaskDensityTest {
-  @TempDir
-  static Path cache;
-  private static String previousCache;
-
-  @BeforeAll
-  static void setUp() {
-    previousCache = System.getProperty(CacheDirs.PROPERTY);
-    System.setProperty(CacheDirs.PROPERTY, cache.resolve("cache").toString());
-  }
-
-  @AfterAll
-  static void tearDown() {
-    if (previousCache == null) {
-      System.clearProperty(CacheDirs.PROPERTY);
-    } else {
-      System.setProperty(CacheDirs.PROPERTY, previousCache);
-    }
-  }
+  @RegisterExtension
+  static final TempCacheDir CACHE = new TempCacheDir();
 
   /** A mask from a string of 0/1 (other characters ignored), in the stored layout. */
   private static boolean[] mask(String bits) {
@@ -180,7 +161,7 @@ class ConvMaskDensityTest {
     Autograd.ensureEngine();
     Autograd.setRecording(false);
     try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
-      KerasBackbone backbone = TinyCnn.backbone(cache.resolve("model"));
+      KerasBackbone backbone = TinyCnn.backbone(CACHE.dir().resolve("model"));
       ImageClassifier model = backbone.create(manager, backbone.weights(), TinyCnn.CLASSES, 1);
       SelectionContext context = TrialContexts.selection(spec, manager, TrialContexts.data(spec,
           TinyCnn.classifiers(backbone), TinyCnn.images(16, 5), "tiny-cnn-lth"));

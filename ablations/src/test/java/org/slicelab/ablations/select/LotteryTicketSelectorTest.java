@@ -1,16 +1,13 @@
 package org.slicelab.ablations.select;
 
-import org.slicelab.ablations.model.SliceAxis;
-import org.slicelab.ablations.method.MethodOptions;
-import org.slicelab.ablations.testing.TrialContexts;
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,26 +17,26 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slicelab.ablations.backbone.LinearLayer;
 import org.slicelab.ablations.backbone.TextClassifier;
-import org.slicelab.ablations.cache.CacheDirs;
 import org.slicelab.ablations.method.MaskedFullFineTuning;
+import org.slicelab.ablations.method.MethodOptions;
+import org.slicelab.ablations.model.SliceAxis;
+import org.slicelab.ablations.testing.TempCacheDir;
 import org.slicelab.ablations.testing.TinyModels;
+import org.slicelab.ablations.testing.TrialContexts;
 import org.slicelab.ablations.train.Autograd;
 import org.slicelab.ablations.train.EncodedDataset;
 import org.slicelab.ablations.trial.TrialSpec;
 
 class LotteryTicketSelectorTest {
-  @TempDir
-  static Path cache;
-  private static String previousCache;
+  @RegisterExtension
+  static final TempCacheDir CACHE = new TempCacheDir();
   private static NDManager manager;
 
   @BeforeAll
   static void setUp() {
-    previousCache = System.getProperty(CacheDirs.PROPERTY);
-    System.setProperty(CacheDirs.PROPERTY, cache.toString());
     Autograd.ensureEngine();
     Autograd.setRecording(false);
     manager = NDManager.newBaseManager("PyTorch");
@@ -48,11 +45,6 @@ class LotteryTicketSelectorTest {
   @AfterAll
   static void tearDown() {
     manager.close();
-    if (previousCache == null) {
-      System.clearProperty(CacheDirs.PROPERTY);
-    } else {
-      System.setProperty(CacheDirs.PROPERTY, previousCache);
-    }
   }
 
   @Test
@@ -175,7 +167,7 @@ class LotteryTicketSelectorTest {
         MaskedFullFineTuning.LOTTERY_TICKET_ROUNDS.learningRate(),
         List.copyOf(s.layers().keySet()), 2));
     assertTrue(Files.isRegularFile(file), "cache file written at " + file);
-    assertTrue(file.startsWith(cache));
+    assertTrue(file.startsWith(CACHE.dir()));
 
     // expected picks from the table
     for (Map.Entry<String, int[]> e : first.entrySet()) {

@@ -1,6 +1,6 @@
 package org.slicelab.ablations.select;
 
-import org.slicelab.ablations.testing.TrialContexts;
+import ai.djl.ndarray.NDManager;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,21 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import ai.djl.ndarray.NDManager;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.slicelab.ablations.cache.CacheDirs;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slicelab.ablations.method.MaskedFullFineTuning;
+import org.slicelab.ablations.testing.TempCacheDir;
 import org.slicelab.ablations.testing.TinyModels;
+import org.slicelab.ablations.testing.TrialContexts;
 import org.slicelab.ablations.train.Autograd;
 import org.slicelab.ablations.trial.TrialSpec;
 
@@ -42,24 +39,8 @@ class MaskSummaryFormatTest {
       .targets("attention.self.query,intermediate.dense").set("lth_rounds", 2)
       .set("lth_sparsity", 0.5).build();
 
-  @TempDir
-  static Path cache;
-  private static String previousCache;
-
-  @BeforeAll
-  static void setUp() {
-    previousCache = System.getProperty(CacheDirs.PROPERTY);
-    System.setProperty(CacheDirs.PROPERTY, cache.toString());
-  }
-
-  @AfterAll
-  static void tearDown() {
-    if (previousCache == null) {
-      System.clearProperty(CacheDirs.PROPERTY);
-    } else {
-      System.setProperty(CacheDirs.PROPERTY, previousCache);
-    }
-  }
+  @RegisterExtension
+  static final TempCacheDir CACHE = new TempCacheDir();
 
   private static SelectionData data() {
     return TrialContexts.data(SPEC, TinyModels.weights(TinyModels.CONFIG, 3),
@@ -128,7 +109,7 @@ class MaskSummaryFormatTest {
         assertArrayEquals(was.rowMagnitude(), now.rowMagnitude(), 1e-4f, e.getKey());
         assertArrayEquals(was.colMagnitude(), now.colMagnitude(), 1e-4f, e.getKey());
       }
-      assertEquals(OLD_FILE, Files.list(cache.resolve("lth-masks"))
+      assertEquals(OLD_FILE, Files.list(CACHE.dir().resolve("lth-masks"))
           .map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".bin")).findFirst()
           .orElseThrow());
     }

@@ -1,48 +1,29 @@
 package org.slicelab.ablations.select;
 
-import org.slicelab.ablations.model.SliceAxis;
-import org.slicelab.ablations.testing.TrialContexts;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slicelab.ablations.backbone.FloatTensor;
 import org.slicelab.ablations.backbone.LinearLayer;
-import org.slicelab.ablations.cache.CacheDirs;
 import org.slicelab.ablations.method.SliceFine;
+import org.slicelab.ablations.model.SliceAxis;
 import org.slicelab.ablations.testing.MethodHarness;
+import org.slicelab.ablations.testing.TempCacheDir;
 import org.slicelab.ablations.testing.TinyModels;
+import org.slicelab.ablations.testing.TrialContexts;
 import org.slicelab.ablations.trial.TrialSpec;
 
 /** SliceFine with data-driven selectors trains end to end and changes only the chosen rows. */
 class SelectorSliceFineTest {
-  @TempDir
-  static Path cache;
-  private static String previousCache;
-
-  @BeforeAll
-  static void setUp() {
-    previousCache = System.getProperty(CacheDirs.PROPERTY);
-    System.setProperty(CacheDirs.PROPERTY, cache.toString());
-  }
-
-  @AfterAll
-  static void tearDown() {
-    if (previousCache == null) {
-      System.clearProperty(CacheDirs.PROPERTY);
-    } else {
-      System.setProperty(CacheDirs.PROPERTY, previousCache);
-    }
-  }
+  @RegisterExtension
+  static final TempCacheDir CACHE = new TempCacheDir();
 
   private static TrialSpec spec(String selector) {
     return TrialSpec.builder().method("slicefine").mode("row").rank(3).selector(selector)

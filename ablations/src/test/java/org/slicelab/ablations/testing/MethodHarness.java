@@ -1,5 +1,7 @@
 package org.slicelab.ablations.testing;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -7,6 +9,7 @@ import java.util.Map;
 import org.slicelab.ablations.backbone.FloatTensor;
 import org.slicelab.ablations.backbone.TextClassifier;
 import org.slicelab.ablations.method.FineTuningMethod;
+import org.slicelab.ablations.model.WeightLayer;
 import org.slicelab.ablations.train.Autograd;
 import org.slicelab.ablations.train.EncodedDataset;
 import org.slicelab.ablations.train.TrainingLoop;
@@ -47,6 +50,24 @@ public final class MethodHarness implements TrainingHarness {
     NDList batch = data.range(0, n).toArrays(manager);
     NDArray logits = model.logits(batch.get(0), batch.get(1), batch.get(2));
     return logits.toFloatArray();
+  }
+
+  /** Forward on {@code x}, back-propagates {@code upstream}; returns the outputs. */
+  public static float[] forwardBackward(WeightLayer layer, NDArray x, NDArray upstream) {
+    Autograd.setRecording(true);
+    try {
+      NDArray y = layer.forward(x);
+      Autograd.backward(y.mul(upstream).sum());
+      return y.toFloatArray();
+    } finally {
+      Autograd.setRecording(false);
+    }
+  }
+
+  /** Fails unless {@code actual} is within 1e-4 of {@code expected} everywhere. */
+  public static void assertClose(float[] expected, float[] actual, String what) {
+    double diff = maxDiff(expected, actual);
+    assertTrue(diff < 1e-4, what + " differ by " + diff);
   }
 
   /** Largest absolute difference. */

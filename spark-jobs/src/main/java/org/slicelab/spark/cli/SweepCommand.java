@@ -62,8 +62,8 @@ public final class SweepCommand implements Callable<Integer> {
       SweepSummary summary = SweepJob.run(loaded, options, null, System.err);
       Map<String, Object> plan = new LinkedHashMap<>();
       plan.put("total", summary.total());
-      plan.put("to_run", summary.total() - summary.skipped());
-      plan.put("to_skip", summary.skipped());
+      plan.put("to_run", summary.total() - summary.trials().skipped());
+      plan.put("to_skip", summary.trials().skipped());
       plan.put("dry_run", true);
       plan.put("grid", summary.grid());
       plan.put("out", summary.out());

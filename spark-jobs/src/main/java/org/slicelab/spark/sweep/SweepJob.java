@@ -114,8 +114,8 @@ public final class SweepJob {
         plan.skippedNotOk(), plan.skippedNotOk() > 0 ? ": --retry-failed reruns them" : "",
         plan.retried() > 0 ? "; retrying " + plan.retried() : "");
     if (options.dryRun()) {
-      return new SweepSummary(plan.total(), plan.skipped(), plan.skippedNotOk(), 0, 0, 0, 0, 0,
-          0, 0, seconds(start), store.location(), grid.name(), 0, null);
+      return new SweepSummary(plan.total(), nothingRun(plan), seconds(start), store.location(),
+          grid.name(), 0, null);
     }
 
     store.prepare();
@@ -127,8 +127,8 @@ public final class SweepJob {
     if (plan.toRun().isEmpty()) {
       store.finish();
       log.println("[sweep] nothing to run; results in " + store.location());
-      return new SweepSummary(plan.total(), plan.skipped(), plan.skippedNotOk(), 0, 0, 0, 0, 0,
-          0, 0, seconds(start), store.location(), grid.name(), 0, sweepId);
+      return new SweepSummary(plan.total(), nothingRun(plan), seconds(start), store.location(),
+          grid.name(), 0, sweepId);
     }
 
     double planSeconds = seconds(start);
@@ -141,17 +141,16 @@ public final class SweepJob {
       log.printf("[sweep] %s on %s (app %s), writing to %s%n", sweepId, jsc.master(),
           jsc.sc().applicationId(), store.location());
       long trialsStart = System.nanoTime();
-      Counts counts = execute(jsc, options, grid, plan, store, run, log);
+      TrialCounts.Tally tally = execute(jsc, options, grid, plan, store, run, log);
+      TrialCounts counts = tally.counts();
       log.printf(java.util.Locale.ROOT, "[sweep] %d ran (%d ok, %d failed, %d diverged, %d timeout,"
               + " %d crashed) in %.1f s: grid and plan %.1f s, Spark start %.1f s, trials %.1f s "
-              + "(sum of trial_seconds %.1f s, %d cores)%n", counts.ran, counts.ok,
-          counts.failed, counts.diverged, counts.timeout, counts.crashed, seconds(start),
-          planSeconds, sparkSeconds, seconds(trialsStart), counts.trialSeconds,
+              + "(sum of trial_seconds %.1f s, %d cores)%n", counts.ran(), counts.ok(),
+          counts.failed(), counts.diverged(), counts.timeout(), counts.crashed(), seconds(start),
+          planSeconds, sparkSeconds, seconds(trialsStart), tally.trialSeconds(),
           jsc.sc().defaultParallelism());
-      return new SweepSummary(plan.total(), plan.skipped(), plan.skippedNotOk(), counts.ran,
-          counts.ok, counts.failed, counts.diverged, counts.timeout, counts.crashed,
-          counts.notRecorded, seconds(start), store.location(), grid.name(),
-          counts.trialSeconds, sweepId);
+      return new SweepSummary(plan.total(), counts, seconds(start), store.location(),
+          grid.name(), tally.trialSeconds(), sweepId);
     } finally {
       if (context == null) {
         jsc.stop();
@@ -160,32 +159,12 @@ public final class SweepJob {
     }
   }
 
-  /** The counts of one run. */
-  private static final class Counts {
-    int ran;
-    int ok;
-    int failed;
-    int diverged;
-    int timeout;
-    int crashed;
-    int notRecorded;
-    double trialSeconds;
-
-    void add(TrialAttempt a) {
-      ran++;
-      switch (TrialStatus.valueOf(a.status().toUpperCase(java.util.Locale.ROOT))) {
-        case OK -> ok++;
-        case FAILED -> failed++;
-        case DIVERGED -> diverged++;
-        case TIMEOUT -> timeout++;
-        case CRASHED -> crashed++;
-      }
-      double t = a.metric("trial_seconds");
-      trialSeconds += Double.isNaN(t) ? 0 : t;
-    }
+  /** The counts of an invocation that runs no trial. */
+  private static TrialCounts nothingRun(SweepPlan plan) {
+    return new TrialCounts.Tally(plan.skipped(), plan.skippedNotOk()).counts();
   }
 
-  private static Counts execute(JavaSparkContext jsc, SweepOptions options, Grid grid,
+  private static TrialCounts.Tally execute(JavaSparkContext jsc, SweepOptions options, Grid grid,
       SweepPlan plan, ResultStore store, RunInfo run, PrintStream log) {
     List<TrialInput> inputs = new ArrayList<>();
     Map<String, PlannedTrial> planned = new HashMap<>();
@@ -206,7 +185,7 @@ public final class SweepJob {
       submit(jsc, task, input, finished);
     }
 
-    Counts counts = new Counts();
+    TrialCounts.Tally tally = new TrialCounts.Tally(plan.skipped(), plan.skippedNotOk());
     Progress progress = new Progress(log, n, varying);
     AttemptCommitter committer = new AttemptCommitter(store, run,
         id -> planned.get(id).panels());
@@ -227,7 +206,7 @@ public final class SweepJob {
         List<TrialAttempt> attempts = new ArrayList<>();
         for (Finished f : batch) {
           if (f.attempt() == null) {
-            counts.notRecorded++;
+            tally.notRecorded();
             log.println("[sweep] trial " + f.input().trialId().substring(0, 12) + " not recorded "
                 + "(its job ended without a result: " + f.lost() + "); a rerun will run it");
           } else {
@@ -236,7 +215,7 @@ public final class SweepJob {
         }
         AttemptCommitter.Outcome outcome = committer.commit(attempts);
         for (TrialAttempt a : outcome.committed()) {
-          counts.add(a);
+          tally.add(a);
           progress.finished(a, planned.get(a.trialId()).spec().toMap());
         }
         for (TrialAttempt a : outcome.duplicates()) {
@@ -252,11 +231,12 @@ public final class SweepJob {
       jsc.sc().cancelJobGroup(group);
       throw e;
     }
-    if (counts.notRecorded > 0) {
-      log.println("[sweep] " + counts.notRecorded + " trial(s) were not recorded; rerun to run "
+    int notRecorded = tally.counts().notRecorded();
+    if (notRecorded > 0) {
+      log.println("[sweep] " + notRecorded + " trial(s) were not recorded; rerun to run "
           + "them");
     }
-    return counts;
+    return tally;
   }
 
   /**

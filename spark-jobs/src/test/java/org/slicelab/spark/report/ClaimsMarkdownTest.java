@@ -10,9 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slicelab.spark.report.FrozenVerdicts.Frozen;
@@ -22,23 +19,9 @@ import org.slicelab.spark.report.FrozenVerdicts.Frozen;
  * shows REPORT.md's rows: the seeds of the last completed look only, the frozen verdicts, paper
  * claims only; before the first look completes it is the fixed line.
  */
-class ClaimsMarkdownTest {
+class ClaimsMarkdownTest extends LocalSparkTest {
   @TempDir
   static Path dir;
-  static SparkSession spark;
-
-  @BeforeAll
-  static void start() {
-    ReportTestSupport.quietLogs();
-    spark = ReportTestSupport.spark();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (spark != null) {
-      spark.stop();
-    }
-  }
 
   private static ClaimsMarkdown table(Path results) {
     return ClaimsMarkdown.compute(spark, new ReportOptions(results.toString(), null, null), 1.0);

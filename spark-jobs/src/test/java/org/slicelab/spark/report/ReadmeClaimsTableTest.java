@@ -8,9 +8,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opentest4j.AssertionFailedError;
@@ -22,7 +19,7 @@ import org.slicelab.spark.report.FrozenVerdicts.Frozen;
  * checkout has no {@code evidence/figure2} at all; before the evidence run completes its first
  * look the README must say so ({@link ClaimsMarkdown#NO_COMPLETED_LOOK}).
  */
-class ReadmeClaimsTableTest {
+class ReadmeClaimsTableTest extends LocalSparkTest {
   static final Path README = ReportTestSupport.ROOT.resolve("README.md");
   static final Path EVIDENCE = ReportTestSupport.ROOT.resolve("evidence/figure2");
   /** The command that refreshes the README's table (run from the repository root). */
@@ -30,20 +27,6 @@ class ReadmeClaimsTableTest {
       + "--claims-markdown --update-readme README.md";
   @TempDir
   static Path dir;
-  static SparkSession spark;
-
-  @BeforeAll
-  static void start() {
-    ReportTestSupport.quietLogs();
-    spark = ReportTestSupport.spark();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (spark != null) {
-      spark.stop();
-    }
-  }
 
   /** Fails, naming {@link #REGENERATE}, when {@code readme}'s table is not what {@code evidence} gives. */
   static void assertReadmeMatches(Path readme, Path evidence) throws IOException {

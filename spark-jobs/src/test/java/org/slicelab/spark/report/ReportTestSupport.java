@@ -1,26 +1,15 @@
 package org.slicelab.spark.report;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
+import org.slicelab.spark.sweep.SweepTestSupport;
 
 /** Helpers for the report tests. */
 final class ReportTestSupport {
   /** The repository root (holds conf/grids). */
-  static final Path ROOT = findRoot();
+  static final Path ROOT = SweepTestSupport.ROOT;
 
   private ReportTestSupport() {
-  }
-
-  private static Path findRoot() {
-    Path d = Path.of("").toAbsolutePath();
-    while (d != null && !Files.isDirectory(d.resolve("conf/grids"))) {
-      d = d.getParent();
-    }
-    if (d == null) {
-      throw new IllegalStateException("cannot find the repository root (conf/grids)");
-    }
-    return d;
   }
 
   /** The project's logging config (Spark at warn). */

@@ -9,9 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slicelab.ablations.backbone.Backbones;
@@ -22,23 +19,9 @@ import org.slicelab.ablations.data.Datasets;
  * design: its error rate per look even before look 1 completes, and the verdicts frozen at
  * earlier looks.
  */
-class SequentialReportTest {
+class SequentialReportTest extends LocalSparkTest {
   @TempDir
   static Path dir;
-  static SparkSession spark;
-
-  @BeforeAll
-  static void start() {
-    ReportTestSupport.quietLogs();
-    spark = ReportTestSupport.spark();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (spark != null) {
-      spark.stop();
-    }
-  }
 
   /** Good and bad lottery tickets, seeds 1..n, bad = good + {@code diff[s]} points. */
   private static Path results(String name, double... diff) {

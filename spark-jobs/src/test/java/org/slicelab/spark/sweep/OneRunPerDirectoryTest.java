@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -34,10 +33,7 @@ class OneRunPerDirectoryTest {
 
   @AfterEach
   void killDriver() throws InterruptedException {
-    if (driver != null && driver.isAlive()) {
-      driver.destroyForcibly();
-      driver.waitFor(30, TimeUnit.SECONDS);
-    }
+    SweepTestSupport.kill(driver);
   }
 
   private Path grid() {
@@ -49,14 +45,8 @@ class OneRunPerDirectoryTest {
   void aSecondSweepIsRefusedWhileTheFirstRunsAndNamesIt() throws Exception {
     Path grid = grid();
     String out = dir.resolve("out").toString();
-    List<String> command = new ArrayList<>();
-    command.add(SweepTestSupport.java());
-    command.addAll(SweepTestSupport.jvmFlags());
-    command.addAll(List.of("-cp", SweepTestSupport.classpath(), "org.slicelab.spark.cli.SliceLab",
-        "sweep", "--grid", grid.toString(), "--out", out, "--master", "local[1]"));
     Path log = dir.resolve("first.log");
-    driver = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
-        .start();
+    driver = SweepTestSupport.startSweepDriver(grid, out, log);
     Path lock = dir.resolve("out").resolve(RunLock.FILE);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (!Files.exists(lock) || RunOwner.parse(Files.readAllBytes(lock)) == null) {

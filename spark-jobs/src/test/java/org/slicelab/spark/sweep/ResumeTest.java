@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,10 +31,7 @@ class ResumeTest {
 
   @AfterEach
   void killDriver() throws InterruptedException {
-    if (driver != null && driver.isAlive()) {
-      driver.destroyForcibly();
-      driver.waitFor(30, TimeUnit.SECONDS);
-    }
+    SweepTestSupport.kill(driver);
   }
 
   @Test
@@ -48,14 +44,8 @@ class ResumeTest {
         .toList();
     assertEquals(6, ids.size());
 
-    List<String> command = new ArrayList<>();
-    command.add(SweepTestSupport.java());
-    command.addAll(SweepTestSupport.jvmFlags());
-    command.addAll(List.of("-cp", SweepTestSupport.classpath(), "org.slicelab.spark.cli.SliceLab",
-        "sweep", "--grid", grid.toString(), "--out", out, "--master", "local[1]"));
     Path log = dir.resolve("driver.log");
-    driver = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    driver = SweepTestSupport.startSweepDriver(grid, out, log);
 
     ResultStore store = ResultStore.open(out);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);

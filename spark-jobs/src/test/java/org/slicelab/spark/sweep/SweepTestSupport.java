@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.commons.io.output.TeeOutputStream;
 import org.apache.spark.sql.SparkSession;
@@ -177,6 +178,28 @@ public final class SweepTestSupport {
       paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
       // best effort
+    }
+  }
+
+  /**
+   * Starts {@code slicelab sweep --grid grid --out out --master local[1]} as a driver JVM of its
+   * own (so a test can kill it), its output to {@code log}.
+   */
+  public static Process startSweepDriver(Path grid, String out, Path log) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(java());
+    command.addAll(jvmFlags());
+    command.addAll(List.of("-cp", classpath(), "org.slicelab.spark.cli.SliceLab",
+        "sweep", "--grid", grid.toString(), "--out", out, "--master", "local[1]"));
+    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+        .start();
+  }
+
+  /** Kills {@code process} when it is still running and waits up to 30 s for it to end. */
+  public static void kill(Process process) throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroyForcibly();
+      process.waitFor(30, TimeUnit.SECONDS);
     }
   }
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slicelab.ablations.model.LayerAdapter;
 import org.slicelab.ablations.model.SliceAxis;
+import org.slicelab.ablations.model.StoredWeightLayer;
 import org.slicelab.ablations.model.WeightLayer;
 
 /**
@@ -19,14 +20,17 @@ import org.slicelab.ablations.model.WeightLayer;
  * runs one convolution ({@link LayerAdapter#foldedWeight}); the others (LoRA, calibration
  * recorders) act on the output.
  */
-public final class ConvLayer implements WeightLayer {
+public final class ConvLayer extends StoredWeightLayer {
   private final ConvSpec spec;
-  private final NDArray weight;
-  private final NDArray bias;
-  private final List<LayerAdapter> adapters = new ArrayList<>();
 
   /** A layer over existing weight and bias (null when the layer has none) arrays, not copied. */
   public ConvLayer(ConvSpec spec, NDArray weight, NDArray bias) {
+    super(fitting(spec, weight), bias);
+    this.spec = spec;
+  }
+
+  /** {@code weight}, checked against the kernel size (and depthwise shape) of {@code spec}. */
+  private static NDArray fitting(ConvSpec spec, NDArray weight) {
     long[] shape = weight.getShape().getShape();
     if (shape.length != 4 || shape[2] != spec.kernel()[0] || shape[3] != spec.kernel()[1]
         || (spec.depthwise() && shape[1] != 1)) {
@@ -34,9 +38,7 @@ public final class ConvLayer implements WeightLayer {
           + weight.getShape() + " does not fit a " + spec.kernel()[0] + "x" + spec.kernel()[1]
           + (spec.depthwise() ? " depthwise" : "") + " convolution");
     }
-    this.spec = spec;
-    this.weight = weight;
-    this.bias = bias;
+    return weight;
   }
 
   /** The layer's geometry and Keras activation. */
@@ -50,18 +52,8 @@ public final class ConvLayer implements WeightLayer {
   }
 
   @Override
-  public NDArray weight() {
-    return weight;
-  }
-
-  @Override
-  public NDArray bias() {
-    return bias;
-  }
-
-  @Override
   public int units(SliceAxis axis) {
-    return (int) weight.getShape().get(axis == SliceAxis.ROW || spec.depthwise() ? 0 : 1);
+    return (int) weight().getShape().get(axis == SliceAxis.ROW || spec.depthwise() ? 0 : 1);
   }
 
   @Override
@@ -94,9 +86,9 @@ public final class ConvLayer implements WeightLayer {
   @Override
   public NDArray forward(NDArray x) {
     // adapters with a weight form run inside the one convolution (LayerAdapter#foldedWeight)
-    NDArray w = weight;
-    List<LayerAdapter> outputForm = new ArrayList<>(adapters.size());
-    for (LayerAdapter adapter : adapters) {
+    NDArray w = weight();
+    List<LayerAdapter> outputForm = new ArrayList<>(attachedAdapters().size());
+    for (LayerAdapter adapter : attachedAdapters()) {
       NDArray folded = adapter.foldedWeight(w);
       if (folded != null) {
         w = folded;
@@ -104,7 +96,7 @@ public final class ConvLayer implements WeightLayer {
         outputForm.add(adapter);
       }
     }
-    NDArray y = convolve(x, w, bias);
+    NDArray y = convolve(x, w, bias());
     for (LayerAdapter adapter : outputForm) {
       y = adapter.apply(x, y);
     }
@@ -119,14 +111,14 @@ public final class ConvLayer implements WeightLayer {
    * form (its output would need the scale too): run {@link #forward} and the norm then.
    */
   public NDArray forwardScaled(NDArray x, NDArray scale, NDArray shift) {
-    NDArray w = weight;
-    for (LayerAdapter adapter : adapters) {
+    NDArray w = weight();
+    for (LayerAdapter adapter : attachedAdapters()) {
       w = adapter.foldedWeight(w);
       if (w == null) {
         return null;
       }
     }
-    NDArray b = bias == null ? shift : bias.mul(scale).add(shift);
+    NDArray b = bias() == null ? shift : bias().mul(scale).add(shift);
     return convolve(x, w.mul(scale.reshape(-1, 1, 1, 1)), b);
   }
 
@@ -137,21 +129,6 @@ public final class ConvLayer implements WeightLayer {
       squares = squares.mul(mask);
     }
     return squares.sum(new int[] {0, 2, 3});
-  }
-
-  @Override
-  public void addAdapter(LayerAdapter adapter) {
-    adapters.add(adapter);
-  }
-
-  @Override
-  public List<LayerAdapter> adapters() {
-    return List.copyOf(adapters);
-  }
-
-  @Override
-  public void clearAdapters() {
-    adapters.clear();
   }
 
   /**

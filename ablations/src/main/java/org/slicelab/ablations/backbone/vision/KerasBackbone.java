@@ -1,6 +1,5 @@
 package org.slicelab.ablations.backbone.vision;
 
-import org.slicelab.ablations.data.image.ImageNormalization;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,9 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.slicelab.ablations.backbone.VisionBackbone;
-import org.slicelab.ablations.data.image.ImageInput;
 import org.slicelab.ablations.backbone.FloatTensor;
+import org.slicelab.ablations.backbone.VisionBackbone;
+import org.slicelab.ablations.cache.Memo;
+import org.slicelab.ablations.data.image.ImageInput;
+import org.slicelab.ablations.data.image.ImageNormalization;
 import org.slicelab.ablations.model.Architecture;
 import org.slicelab.ablations.model.Classifier;
 
@@ -25,15 +26,14 @@ import org.slicelab.ablations.model.Classifier;
  */
 public final class KerasBackbone implements VisionBackbone {
   private final String name;
-  private final Supplier<Path> modelJson;
-  private volatile TfjsModelFile file;
-  private volatile Map<String, FloatTensor> weights;
+  private final Memo<TfjsModelFile> file;
+  private final Memo<Map<String, FloatTensor>> weights = new Memo<>(this::torchWeights);
   private volatile Integer minimumSize;
 
   /** A backbone called {@code name} whose {@code model.json} {@code modelJson} supplies. */
   public KerasBackbone(String name, Supplier<Path> modelJson) {
     this.name = name;
-    this.modelJson = modelJson;
+    this.file = new Memo<>(() -> TfjsModelFile.read(modelJson.get()));
   }
 
   @Override
@@ -43,16 +43,7 @@ public final class KerasBackbone implements VisionBackbone {
 
   /** The model file, read and checked on first call. */
   public TfjsModelFile file() {
-    TfjsModelFile f = file;
-    if (f == null) {
-      synchronized (this) {
-        if (file == null) {
-          file = TfjsModelFile.read(modelJson.get());
-        }
-        f = file;
-      }
-    }
-    return f;
+    return file.get();
   }
 
   /** The checked topology, shapes and backbone cut. */
@@ -120,18 +111,14 @@ public final class KerasBackbone implements VisionBackbone {
 
   @Override
   public Map<String, FloatTensor> weights() {
-    Map<String, FloatTensor> w = weights;
-    if (w == null) {
-      synchronized (this) {
-        if (weights == null) {
-          Map<String, FloatTensor> torch = new LinkedHashMap<>();
-          file().weights().forEach((k, v) -> torch.put(k, KerasLayouts.toTorch(k, v)));
-          weights = Collections.unmodifiableMap(torch);
-        }
-        w = weights;
-      }
-    }
-    return w;
+    return weights.get();
+  }
+
+  /** The shards' tensors in PyTorch layout under their Keras names. */
+  private Map<String, FloatTensor> torchWeights() {
+    Map<String, FloatTensor> torch = new LinkedHashMap<>();
+    file().weights().forEach((k, v) -> torch.put(k, KerasLayouts.toTorch(k, v)));
+    return Collections.unmodifiableMap(torch);
   }
 
   @Override

@@ -3,8 +3,8 @@ package org.slicelab.ablations.data.image;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.slicelab.ablations.data.Dataset;
 import org.slicelab.ablations.data.DatasetSplits;
+import org.slicelab.ablations.data.PreparedDataset;
 import org.slicelab.ablations.model.Modality;
 
 /**
@@ -14,7 +14,7 @@ import org.slicelab.ablations.model.Modality;
  * and the index in its file ({@code train-12345}, {@code t10k-42}), so they are stable across
  * trials and machines.
  */
-public final class IdxDataset implements Dataset<LabeledImage> {
+public final class IdxDataset extends PreparedDataset<LabeledImage> {
   /** Seed of the fixed train/validation split. */
   public static final long SPLIT_SEED = 0L;
 
@@ -28,11 +28,6 @@ public final class IdxDataset implements Dataset<LabeledImage> {
   public record Part(String prefix, IdxArray images, IdxArray labels) {
   }
 
-  private final String name;
-  private final List<String> labelNames;
-  private final String checksum;
-  private final DatasetSplits<LabeledImage> splits;
-
   /**
    * Checks the parts against each other (counts, image shape, labels below the number of
    * classes) and splits them.
@@ -41,19 +36,24 @@ public final class IdxDataset implements Dataset<LabeledImage> {
    */
   public IdxDataset(String name, Part train, Part test, List<String> labelNames,
       String checksum) {
-    this.name = name;
-    this.labelNames = List.copyOf(labelNames);
-    this.checksum = checksum;
-    List<LabeledImage> trainImages = examples(train, null);
-    int[] shape = Arrays.copyOfRange(train.images().dims(), 1, 3);
-    List<LabeledImage> testImages = examples(test, shape);
-    DatasetSplits<LabeledImage> held = DatasetSplits.stratified(trainImages,
-        DatasetSplits.VAL_FRACTION, 0, SPLIT_SEED);
-    this.splits = new DatasetSplits<>(held.train(), held.validation(), testImages);
+    super(name, Modality.IMAGE, new Contents<>(splits(train, test, labelNames.size()),
+        List.copyOf(labelNames), checksum));
   }
 
-  /** The part's examples; its images must be {@code shape} (rows, columns) unless null. */
-  private List<LabeledImage> examples(Part part, int[] shape) {
+  private static DatasetSplits<LabeledImage> splits(Part train, Part test, int classes) {
+    List<LabeledImage> trainImages = examples(train, null, classes);
+    int[] shape = Arrays.copyOfRange(train.images().dims(), 1, 3);
+    List<LabeledImage> testImages = examples(test, shape, classes);
+    DatasetSplits<LabeledImage> held = DatasetSplits.stratified(trainImages,
+        DatasetSplits.VAL_FRACTION, 0, SPLIT_SEED);
+    return new DatasetSplits<>(held.train(), held.validation(), testImages);
+  }
+
+  /**
+   * The part's examples; its images must be {@code shape} (rows, columns) unless null, its
+   * labels below {@code classes}.
+   */
+  private static List<LabeledImage> examples(Part part, int[] shape, int classes) {
     int[] dims = part.images().dims();
     if (dims.length != 3 || part.labels().dims().length != 1) {
       throw new IllegalArgumentException(part.images().name() + " and " + part.labels().name()
@@ -70,38 +70,13 @@ public final class IdxDataset implements Dataset<LabeledImage> {
     List<LabeledImage> out = new ArrayList<>(dims[0]);
     for (int i = 0; i < dims[0]; i++) {
       int label = part.labels().get(i);
-      if (label >= labelNames.size()) {
+      if (label >= classes) {
         throw new IllegalArgumentException(part.labels().name() + ": label " + label
-            + " at index " + i + " is not below the number of classes, " + labelNames.size());
+            + " at index " + i + " is not below the number of classes, " + classes);
       }
       out.add(new LabeledImage(part.prefix() + "-" + i, part.prefix(), label,
           new IdxImage(part.images(), i)));
     }
     return out;
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public Modality modality() {
-    return Modality.IMAGE;
-  }
-
-  @Override
-  public DatasetSplits<LabeledImage> splits() {
-    return splits;
-  }
-
-  @Override
-  public List<String> labelNames() {
-    return labelNames;
-  }
-
-  @Override
-  public String checksum() {
-    return checksum;
   }
 }

@@ -22,8 +22,8 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.slicelab.ablations.cache.Checksums;
-import org.slicelab.ablations.data.Dataset;
 import org.slicelab.ablations.data.DatasetSplits;
+import org.slicelab.ablations.data.PreparedDataset;
 import org.slicelab.ablations.model.Modality;
 
 /**
@@ -41,7 +41,7 @@ import org.slicelab.ablations.model.Modality;
  * the folder's top level are ignored. A class directory without images, a single class, or a
  * test class that train lacks is an error. The checksum covers every image's path and bytes.
  */
-public final class ImageFolderDataset implements Dataset<LabeledImage> {
+public final class ImageFolderDataset extends PreparedDataset<LabeledImage> {
   /** Allowed image file extensions (lower case; matched case-insensitively). */
   public static final List<String> EXTENSIONS = List.of("png", "jpg", "jpeg");
   /** The {@code dataset} option keys an image folder takes (none). */
@@ -54,18 +54,16 @@ public final class ImageFolderDataset implements Dataset<LabeledImage> {
 
   private static final Set<String> FORMATS = Set.of("png", "jpeg");
 
-  private final String name;
-  private final List<String> labelNames;
-  private final String checksum;
-  private final DatasetSplits<LabeledImage> splits;
-
   /**
    * Scans and checks the folder {@code root}.
    *
    * @throws IllegalArgumentException naming the folder, directory or file at fault
    */
   public ImageFolderDataset(String name, Path root) {
-    this.name = name;
+    super(name, Modality.IMAGE, read(root));
+  }
+
+  private static Contents<LabeledImage> read(Path root) {
     String what = "image folder " + root;
     if (!Files.isDirectory(root)) {
       throw new IllegalArgumentException(what + " is not a directory");
@@ -93,30 +91,33 @@ public final class ImageFolderDataset implements Dataset<LabeledImage> {
       throw new IllegalArgumentException(what + " has a single class " + trainClasses
           + "; at least two class subdirectories are needed");
     }
-    this.labelNames = List.copyOf(trainClasses);
+    List<String> labelNames = List.copyOf(trainClasses);
     MessageDigest digest = Checksums.newDigest();
     Map<String, List<LabeledImage>> images = new LinkedHashMap<>();
-    parts.forEach((part, classes) -> images.put(part, examples(root, part, classes, digest)));
-    this.checksum = HexFormat.of().formatHex(digest.digest());
+    parts.forEach((part, classes) -> images.put(part,
+        examples(root, part, classes, labelNames, digest)));
+    String checksum = HexFormat.of().formatHex(digest.digest());
+    DatasetSplits<LabeledImage> splits;
     if (splitDirs.isEmpty()) {
-      this.splits = DatasetSplits.stratified(images.get(""), DatasetSplits.VAL_FRACTION,
+      splits = DatasetSplits.stratified(images.get(""), DatasetSplits.VAL_FRACTION,
           DatasetSplits.TEST_FRACTION, SPLIT_SEED);
     } else if (splitDirs.size() == 3) {
-      this.splits = new DatasetSplits<>(images.get("train"), images.get(splitDirs.get(1)),
+      splits = new DatasetSplits<>(images.get("train"), images.get(splitDirs.get(1)),
           images.get("test"));
     } else {
       DatasetSplits<LabeledImage> held = DatasetSplits.stratified(images.get("train"),
           DatasetSplits.VAL_FRACTION, 0, SPLIT_SEED);
-      this.splits = new DatasetSplits<>(held.train(), held.validation(), images.get("test"));
+      splits = new DatasetSplits<>(held.train(), held.validation(), images.get("test"));
     }
+    return new Contents<>(splits, labelNames, checksum);
   }
 
   /**
    * The checked images of one part (split directory), class by class, each file's id and
    * SHA-256 added to {@code digest}.
    */
-  private List<LabeledImage> examples(Path root, String part, Map<String, List<Path>> classes,
-      MessageDigest digest) {
+  private static List<LabeledImage> examples(Path root, String part,
+      Map<String, List<Path>> classes, List<String> labelNames, MessageDigest digest) {
     List<LabeledImage> out = new ArrayList<>();
     for (Map.Entry<String, List<Path>> c : classes.entrySet()) {
       for (Path file : c.getValue()) {
@@ -266,30 +267,5 @@ public final class ImageFolderDataset implements Dataset<LabeledImage> {
 
   private static boolean hidden(Path p) {
     return p.getFileName().toString().startsWith(".");
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public Modality modality() {
-    return Modality.IMAGE;
-  }
-
-  @Override
-  public DatasetSplits<LabeledImage> splits() {
-    return splits;
-  }
-
-  @Override
-  public List<String> labelNames() {
-    return labelNames;
-  }
-
-  @Override
-  public String checksum() {
-    return checksum;
   }
 }
