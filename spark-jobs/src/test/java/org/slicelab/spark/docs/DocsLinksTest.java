@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slicelab.spark.sweep.SweepTestSupport;
 
 /**
  * Every relative link in the README and the docs points to a file that exists and, with a
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * front door and the docs are the reference: a moved section must not leave a dead link behind.
  */
 class DocsLinksTest {
-  static final Path ROOT = repositoryRoot();
+  static final Path ROOT = SweepTestSupport.ROOT;
   private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");
   private static final Pattern HEADING = Pattern.compile("^(#{1,6})\\s+(.*?)\\s*#*\\s*$");
 
@@ -61,17 +62,6 @@ class DocsLinksTest {
         "```", "### Speed & memory (2026)"));
     assertTrue(anchors.containsAll(Set.of("results", "results-1", "speed--memory-2026")));
     assertEquals(3, anchors.size());
-  }
-
-  private static Path repositoryRoot() {
-    Path d = Path.of("").toAbsolutePath();
-    while (d != null && !Files.isDirectory(d.resolve("docs"))) {
-      d = d.getParent();
-    }
-    if (d == null) {
-      throw new IllegalStateException("cannot find the repository root (docs/)");
-    }
-    return d;
   }
 
   static List<String> brokenLinks(Path page) throws IOException {
