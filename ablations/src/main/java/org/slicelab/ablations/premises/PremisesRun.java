@@ -134,10 +134,11 @@ public final class PremisesRun {
             spec.seed() * 1_000_003L + k.hashCode(), nullManager);
       }
     });
+    double squaredNorm = matrix.squaredNorm();
     for (int s = 0; s < slicings.size(); s++) {
       GaussianNull.Slicing slicing = slicings.get(s);
-      SliceSpectra spectra = SliceSpectra.of(matrix, slicing.axis(), slicing.rank(),
-          slicing.starts());
+      SliceSpectra spectra = SliceSpectra.of(matrix, squaredNorm, slicing.axis(),
+          slicing.rank(), slicing.starts());
       BalanceIndex index = BalanceIndex.of(spectra);
       double pCv = GaussianNull.percentile(
           Arrays.stream(draws[s]).mapToDouble(BalanceIndex::energyCv).toArray(),
@@ -184,24 +185,21 @@ public final class PremisesRun {
   private void taskEnergy(String init, Classifier model, List<WeightLayer> layers,
       Examples train, NDManager manager) {
     Map<WeightLayer, List<LayerAdapter>> previous = new LinkedHashMap<>();
-    Map<WeightLayer, ClassScatter> scatters = new LinkedHashMap<>();
     int classes = Arrays.stream(train.labels()).max().orElse(0) + 1;
+    InputScatters scatters = new InputScatters(classes, manager);
     boolean recording = Autograd.isRecording();
     Autograd.setRecording(false);
     try {
       for (WeightLayer layer : layers) {
         previous.put(layer, layer.adapters());
-        ClassScatter scatter = new ClassScatter(layer, classes, manager);
-        scatters.put(layer, scatter);
-        layer.addAdapter(scatter);
+        layer.addAdapter(scatters.recorder(layer));
       }
       for (int from = 0; from < train.size(); from += spec.batchSize()) {
         try (NDScope scope = new NDScope()) {
           NDList arrays = train.range(from, Math.min(train.size(), from + spec.batchSize()))
               .toArrays(manager);
           NDList inputs = Examples.inputs(arrays);
-          NDArray mask = model.calibrationMask(inputs);
-          scatters.values().forEach(s -> s.setBatch(Examples.labels(arrays), mask));
+          scatters.startBatch(Examples.labels(arrays), model.calibrationMask(inputs));
           model.logits(inputs);
           scope.suppressNotUsedWarning();
         }
@@ -213,9 +211,9 @@ public final class PremisesRun {
       });
       Autograd.setRecording(recording);
     }
-    scatters.forEach((layer, scatter) -> {
+    for (WeightLayer layer : layers) {
       try (NDScope scope = new NDScope()) {
-        TaskEnergy energy = scatter.energy();
+        TaskEnergy energy = scatters.energy(layer);
         int k90 = energy.kHolding(0.9);
         for (int k : curvePoints(energy.dimension())) {
           Map<String, Object> row = tables.row(init, layer.name(), SliceAxis.COLUMN, 0);
@@ -232,7 +230,7 @@ public final class PremisesRun {
         }
         scope.suppressNotUsedWarning();
       }
-    });
+    }
   }
 
   /** k = 1, 2, 4, ... below d, then d. */
@@ -250,9 +248,10 @@ public final class PremisesRun {
     Map<String, SliceMatrix> gradients = GradientProbe.gradients(model, layers, train,
         spec.batchSize(), manager);
     for (SliceMatrix gradient : gradients.values()) {
+      double squaredNorm = gradient.squaredNorm();
       for (GaussianNull.Slicing slicing : slicings(gradient)) {
-        SliceGradientEnergy energy = SliceGradientEnergy.of(gradient, slicing.axis(),
-            slicing.rank(), slicing.starts());
+        SliceGradientEnergy energy = SliceGradientEnergy.of(gradient, squaredNorm,
+            slicing.axis(), slicing.rank(), slicing.starts());
         for (int p = 0; p < slicing.starts().length; p++) {
           Map<String, Object> row = tables.row(init, gradient.name(), slicing.axis(),
               slicing.rank());

@@ -78,6 +78,11 @@ public final class PremisesCommand implements Callable<Integer> {
       description = "measure this pair (repeatable), one Spark task per pair")
   private List<String> pairs;
 
+  @Option(names = "--torch-threads", paramLabel = "N", defaultValue = "0",
+      description = "torch intra-op threads per pair (0 = the engine's default); on a shared "
+          + "machine 1 avoids OpenMP spinning (docs/premises.md, cost)")
+  private int torchThreads;
+
   @Option(names = "--master", paramLabel = "URL",
       description = "Spark master for --grid / --pair / --results (default: spark-submit's, "
           + "else local[*])")
@@ -91,6 +96,10 @@ public final class PremisesCommand implements Callable<Integer> {
     String targets = String.valueOf(spec.get("targets"));
     PremisesSettings settings = new PremisesSettings(targets, ranks, positions, randomPositions,
         nullDraws);
+    if (torchThreads < 0) {
+      throw new IllegalArgumentException("option '--torch-threads' = " + torchThreads
+          + " is invalid: give 0 (the engine's default) or a positive count");
+    }
     if (outcomeOnly && results == null) {
       throw new IllegalArgumentException("option '--outcome-only' needs '--results'");
     }
@@ -121,14 +130,14 @@ public final class PremisesCommand implements Callable<Integer> {
       for (TrialSpec pair : specs) {
         inputs.add(new PremisesJob.PairInput(pair.toJson(), settings, trials == null ? null
             : OutcomeTrials.forPair(trials, new Combination(pair.backbone(), pair.dataset()),
-                results, "--results"), results, outcomeOnly));
+                results, "--results"), results, outcomeOnly, torchThreads));
       }
       if (several) {
         outcomes = PremisesJob.run(session.spark(), inputs, out, System.err);
       } else {
         PremisesJob.PairInput input = inputs.get(0);
         PremisesPair.Result result = PremisesPair.measure(spec, settings,
-            input.outcomeTrials(), results, outcomeOnly);
+            input.outcomeTrials(), results, outcomeOnly, torchThreads);
         PremisesOutput.write(out, result);
         outcomes = List.of(new PremisesJob.PairOutcome(result.pair(), result, null));
       }

@@ -34,10 +34,11 @@ public final class PremisesJob {
    * @param outcomeTrials the pair's Figure 2 slice trials, or null
    * @param results where they came from
    * @param outcomeOnly only the outcome table
+   * @param torchThreads torch intra-op threads of the task; 0 = the engine's setting
    */
   public record PairInput(String specJson, PremisesSettings settings,
-      List<OutcomeTrials.Trial> outcomeTrials, String results, boolean outcomeOnly)
-      implements Serializable {
+      List<OutcomeTrials.Trial> outcomeTrials, String results, boolean outcomeOnly,
+      int torchThreads) implements Serializable {
     /** The pair. */
     public Combination pair() {
       TrialSpec spec = TrialSpec.fromJson(specJson);
@@ -97,7 +98,7 @@ public final class PremisesJob {
 
   private static PremisesPair.Result measure(PairInput input) {
     return PremisesPair.measure(TrialSpec.fromJson(input.specJson()), input.settings(),
-        input.outcomeTrials(), input.results(), input.outcomeOnly());
+        input.outcomeTrials(), input.results(), input.outcomeOnly(), input.torchThreads());
   }
 
   private static String rootMessage(Throwable e) {

@@ -6,10 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import ai.djl.pytorch.jni.JniUtils;
 import org.slicelab.ablations.premises.PremisesRun;
 import org.slicelab.ablations.premises.PremisesSettings;
 import org.slicelab.ablations.premises.PremisesSummary;
 import org.slicelab.ablations.premises.PremisesTables;
+import org.slicelab.ablations.train.Autograd;
 import org.slicelab.ablations.trial.TrialResources;
 import org.slicelab.ablations.trial.TrialSpec;
 import org.slicelab.spark.report.Combination;
@@ -50,9 +52,15 @@ public final class PremisesPair {
    * @param outcomeTrials the pair's Figure 2 slice trials, or null for no outcome table
    * @param results where {@code outcomeTrials} came from (recorded in the table)
    * @param outcomeOnly skip the premises measurements (balance, task energy, gradients)
+   * @param torchThreads torch intra-op threads in this JVM; 0 = leave the engine's setting
    */
   public static Result measure(TrialSpec spec, PremisesSettings settings,
-      List<OutcomeTrials.Trial> outcomeTrials, String results, boolean outcomeOnly) {
+      List<OutcomeTrials.Trial> outcomeTrials, String results, boolean outcomeOnly,
+      int torchThreads) {
+    if (torchThreads > 0) {
+      Autograd.ensureEngine();
+      JniUtils.setNumThreads(torchThreads);
+    }
     long start = System.nanoTime();
     Map<String, List<Map<String, Object>>> tables = new LinkedHashMap<>();
     Map<String, Object> summary = new LinkedHashMap<>();
