@@ -1,6 +1,5 @@
 package org.slicelab.ablations.premises;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -42,6 +41,9 @@ public final class PremisesRun {
   private final PremisesSettings settings;
   private final PremisesTables tables = new PremisesTables();
   private final Map<String, BalanceIndex[][]> nulls = new HashMap<>();
+  private static final java.lang.management.ThreadMXBean THREADS =
+      java.lang.management.ManagementFactory.getThreadMXBean();
+  private long cpuSince = THREADS.getCurrentThreadCpuTime();
 
   private PremisesRun(TrialSpec spec, PremisesSettings settings) {
     this.spec = spec;
@@ -78,6 +80,7 @@ public final class PremisesRun {
           List<WeightLayer> layers = MethodOptions.targetLayers(model,
               MethodOptions.targetList(settings.targets()));
           long t0 = System.nanoTime();
+          cpuSince = THREADS.getCurrentThreadCpuTime();
           for (WeightLayer layer : layers) {
             try (NDScope scope = new NDScope()) {
               balance(init, SliceMatrix.of(layer), root);
@@ -96,13 +99,21 @@ public final class PremisesRun {
     return tables;
   }
 
-  /** Logs and records the seconds since {@code since}; returns now. */
+  /**
+   * Logs and records the wall-clock seconds since {@code since}, and the CPU seconds of this
+   * thread (with one torch thread the ops run on it, so that is the phase's compute whatever
+   * the machine's load); returns now.
+   */
   private long phase(String name, long since) {
     long now = System.nanoTime();
     double seconds = (now - since) / 1e9;
+    long cpuNow = THREADS.getCurrentThreadCpuTime();
+    double cpu = (cpuNow - cpuSince) / 1e9;
+    cpuSince = cpuNow;
     tables.seconds.put(name, seconds);
-    System.err.printf(java.util.Locale.ROOT, "[slicelab] premises: %s took %.1f s%n", name,
-        seconds);
+    tables.seconds.put(name + " (CPU of this thread)", cpu);
+    System.err.printf(java.util.Locale.ROOT, "[slicelab] premises: %s took %.1f s (%.1f s CPU of"
+        + " this thread)%n", name, seconds, cpu);
     return now;
   }
 
