@@ -47,7 +47,7 @@ public final class PremisesOutput {
   }
 
   /** Writes one pair's tables and Markdown into {@code dir}; rebuilds {@code DIR/PREMISES.md}. */
-  public static void write(Path dir, PremisesPair.Result result) {
+  public static synchronized void write(Path dir, PremisesPair.Result result) {
     String slug = result.pair().slug();
     Path staging = dir.resolve(STAGING).resolve(slug + "-" + UUID.randomUUID());
     try {
@@ -66,6 +66,11 @@ public final class PremisesOutput {
       throw new UncheckedIOException("cannot write the premises of " + slug + " into " + dir, e);
     } finally {
       delete(staging);
+      try {
+        Files.deleteIfExists(dir.resolve(STAGING));
+      } catch (IOException e) {
+        // not empty (another writer's staging): left in place
+      }
     }
   }
 

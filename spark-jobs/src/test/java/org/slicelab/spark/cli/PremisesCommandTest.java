@@ -56,6 +56,10 @@ class PremisesCommandTest {
     assertEquals(SliceLab.EXIT_BAD_INPUT, run.exitCode(), run.stderr());
     assertTrue(String.valueOf(run.json().get("error")).contains("'ranks' value 100000"),
         run.stdout());
+    run = SweepTestSupport.cli("premises", "--torch-threads", "-1", "--out", out.toString());
+    assertEquals(SliceLab.EXIT_BAD_INPUT, run.exitCode(), run.stderr());
+    assertTrue(String.valueOf(run.json().get("error")).contains("'--torch-threads' = -1"),
+        run.stdout());
     assertFalse(Files.exists(out.resolve("balance")), "nothing was written");
   }
 }

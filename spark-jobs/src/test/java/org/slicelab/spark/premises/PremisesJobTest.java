@@ -57,6 +57,7 @@ class PremisesJobTest {
     // MiniLM and bge-small have 6 and 12 output.dense layers: 2 axes x 1 rank x 2 inits each
     assertEquals(24, draws.get("all-minilm-l6-v2__sentiment-sentences").size());
     assertEquals(48, draws.get("bge-small__sentiment-sentences").size());
+    assertTrue(!Files.exists(out.resolve("_staging")), "staging removed");
     String md = Files.readString(out.resolve(PremisesOutput.PREMISES_MD));
     assertTrue(md.contains("`all-minilm-l6-v2`") && md.contains("`bge-small`"), md);
   }
