@@ -52,10 +52,11 @@ public final class GaussianNull {
         NDArray matrix = manager.create(values, shape);
         SliceMatrix gaussian = new SliceMatrix(like.name(), matrix, like.columnUnits(),
             like.taps(), like.unitsShared());
+        double squaredNorm = gaussian.squaredNorm();
         for (int s = 0; s < slicings.size(); s++) {
           Slicing slicing = slicings.get(s);
-          out[s][d] = BalanceIndex.of(SliceSpectra.of(gaussian, slicing.axis(), slicing.rank(),
-              slicing.starts()));
+          out[s][d] = BalanceIndex.of(SliceSpectra.of(gaussian, squaredNorm, slicing.axis(),
+              slicing.rank(), slicing.starts()));
         }
         scope.suppressNotUsedWarning();
       }

@@ -1,6 +1,5 @@
 package org.slicelab.ablations.premises;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -42,6 +41,9 @@ public final class PremisesRun {
   private final PremisesSettings settings;
   private final PremisesTables tables = new PremisesTables();
   private final Map<String, BalanceIndex[][]> nulls = new HashMap<>();
+  private static final java.lang.management.ThreadMXBean THREADS =
+      java.lang.management.ManagementFactory.getThreadMXBean();
+  private long cpuSince = THREADS.getCurrentThreadCpuTime();
 
   private PremisesRun(TrialSpec spec, PremisesSettings settings) {
     this.spec = spec;
@@ -78,6 +80,7 @@ public final class PremisesRun {
           List<WeightLayer> layers = MethodOptions.targetLayers(model,
               MethodOptions.targetList(settings.targets()));
           long t0 = System.nanoTime();
+          cpuSince = THREADS.getCurrentThreadCpuTime();
           for (WeightLayer layer : layers) {
             try (NDScope scope = new NDScope()) {
               balance(init, SliceMatrix.of(layer), root);
@@ -96,13 +99,21 @@ public final class PremisesRun {
     return tables;
   }
 
-  /** Logs and records the seconds since {@code since}; returns now. */
+  /**
+   * Logs and records the wall-clock seconds since {@code since}, and the CPU seconds of this
+   * thread (with one torch thread the ops run on it, so that is the phase's compute whatever
+   * the machine's load); returns now.
+   */
   private long phase(String name, long since) {
     long now = System.nanoTime();
     double seconds = (now - since) / 1e9;
+    long cpuNow = THREADS.getCurrentThreadCpuTime();
+    double cpu = (cpuNow - cpuSince) / 1e9;
+    cpuSince = cpuNow;
     tables.seconds.put(name, seconds);
-    System.err.printf(java.util.Locale.ROOT, "[slicelab] premises: %s took %.1f s%n", name,
-        seconds);
+    tables.seconds.put(name + " (CPU of this thread)", cpu);
+    System.err.printf(java.util.Locale.ROOT, "[slicelab] premises: %s took %.1f s (%.1f s CPU of"
+        + " this thread)%n", name, seconds, cpu);
     return now;
   }
 
@@ -134,10 +145,11 @@ public final class PremisesRun {
             spec.seed() * 1_000_003L + k.hashCode(), nullManager);
       }
     });
+    double squaredNorm = matrix.squaredNorm();
     for (int s = 0; s < slicings.size(); s++) {
       GaussianNull.Slicing slicing = slicings.get(s);
-      SliceSpectra spectra = SliceSpectra.of(matrix, slicing.axis(), slicing.rank(),
-          slicing.starts());
+      SliceSpectra spectra = SliceSpectra.of(matrix, squaredNorm, slicing.axis(),
+          slicing.rank(), slicing.starts());
       BalanceIndex index = BalanceIndex.of(spectra);
       double pCv = GaussianNull.percentile(
           Arrays.stream(draws[s]).mapToDouble(BalanceIndex::energyCv).toArray(),
@@ -184,24 +196,21 @@ public final class PremisesRun {
   private void taskEnergy(String init, Classifier model, List<WeightLayer> layers,
       Examples train, NDManager manager) {
     Map<WeightLayer, List<LayerAdapter>> previous = new LinkedHashMap<>();
-    Map<WeightLayer, ClassScatter> scatters = new LinkedHashMap<>();
     int classes = Arrays.stream(train.labels()).max().orElse(0) + 1;
+    InputScatters scatters = new InputScatters(classes, manager);
     boolean recording = Autograd.isRecording();
     Autograd.setRecording(false);
     try {
       for (WeightLayer layer : layers) {
         previous.put(layer, layer.adapters());
-        ClassScatter scatter = new ClassScatter(layer, classes, manager);
-        scatters.put(layer, scatter);
-        layer.addAdapter(scatter);
+        layer.addAdapter(scatters.recorder(layer));
       }
       for (int from = 0; from < train.size(); from += spec.batchSize()) {
         try (NDScope scope = new NDScope()) {
           NDList arrays = train.range(from, Math.min(train.size(), from + spec.batchSize()))
               .toArrays(manager);
           NDList inputs = Examples.inputs(arrays);
-          NDArray mask = model.calibrationMask(inputs);
-          scatters.values().forEach(s -> s.setBatch(Examples.labels(arrays), mask));
+          scatters.startBatch(Examples.labels(arrays), model.calibrationMask(inputs));
           model.logits(inputs);
           scope.suppressNotUsedWarning();
         }
@@ -213,9 +222,9 @@ public final class PremisesRun {
       });
       Autograd.setRecording(recording);
     }
-    scatters.forEach((layer, scatter) -> {
+    for (WeightLayer layer : layers) {
       try (NDScope scope = new NDScope()) {
-        TaskEnergy energy = scatter.energy();
+        TaskEnergy energy = scatters.energy(layer);
         int k90 = energy.kHolding(0.9);
         for (int k : curvePoints(energy.dimension())) {
           Map<String, Object> row = tables.row(init, layer.name(), SliceAxis.COLUMN, 0);
@@ -232,7 +241,7 @@ public final class PremisesRun {
         }
         scope.suppressNotUsedWarning();
       }
-    });
+    }
   }
 
   /** k = 1, 2, 4, ... below d, then d. */
@@ -250,9 +259,10 @@ public final class PremisesRun {
     Map<String, SliceMatrix> gradients = GradientProbe.gradients(model, layers, train,
         spec.batchSize(), manager);
     for (SliceMatrix gradient : gradients.values()) {
+      double squaredNorm = gradient.squaredNorm();
       for (GaussianNull.Slicing slicing : slicings(gradient)) {
-        SliceGradientEnergy energy = SliceGradientEnergy.of(gradient, slicing.axis(),
-            slicing.rank(), slicing.starts());
+        SliceGradientEnergy energy = SliceGradientEnergy.of(gradient, squaredNorm,
+            slicing.axis(), slicing.rank(), slicing.starts());
         for (int p = 0; p < slicing.starts().length; p++) {
           Map<String, Object> row = tables.row(init, gradient.name(), slicing.axis(),
               slicing.rank());

@@ -16,7 +16,7 @@ import org.slicelab.ablations.model.Architecture;
  * @param nullDraws Gaussian matrices simulated per layer shape for the null
  */
 public record PremisesSettings(String targets, List<Integer> ranks, int positions,
-    int randomPositions, int nullDraws) {
+    int randomPositions, int nullDraws) implements java.io.Serializable {
 
   /** The defaults: every weight layer, ranks 1, 5, 8, 16 even + 4 random starts, 20 null draws. */
   public static PremisesSettings defaults() {

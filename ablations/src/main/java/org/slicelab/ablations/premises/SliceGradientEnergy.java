@@ -23,7 +23,12 @@ public record SliceGradientEnergy(SliceAxis axis, int rank, int[] starts, double
   /** The shares of {@code gradient}'s slices of rank {@code rank} at {@code starts}. */
   public static SliceGradientEnergy of(SliceMatrix gradient, SliceAxis axis, int rank,
       int[] starts) {
-    double total = gradient.squaredNorm();
+    return of(gradient, gradient.squaredNorm(), axis, rank, starts);
+  }
+
+  /** As {@link #of(SliceMatrix, SliceAxis, int, int[])}, given {@code ||G||_F^2}. */
+  public static SliceGradientEnergy of(SliceMatrix gradient, double total, SliceAxis axis,
+      int rank, int[] starts) {
     double[] energies = gradient.sliceEnergies(axis, rank, starts);
     double[] shares = new double[energies.length];
     for (int i = 0; i < shares.length; i++) {

@@ -89,6 +89,20 @@ public record SliceMatrix(String name, NDArray matrix, int columnUnits, int taps
     return slices(axis, rank, starts).square().sum(new int[] {1, 2}).toDoubleArray();
   }
 
+  /**
+   * ||W_u||_F^2 of every unit u of {@code axis}: each row, or each input unit across its taps
+   * (a depthwise kernel: each row). The energy of any slice, contiguous or scattered, is the sum
+   * over its units.
+   */
+  public double[] unitEnergies(SliceAxis axis) {
+    NDArray squares = matrix.square();
+    if (axis == SliceAxis.ROW || unitsShared) {
+      return squares.sum(new int[] {1}).toDoubleArray();
+    }
+    return squares.sum(new int[] {0}).reshape(columnUnits, taps).sum(new int[] {1})
+        .toDoubleArray();
+  }
+
   private void checkSlices(SliceAxis axis, int rank, int[] starts) {
     int units = units(axis);
     if (rank < 1 || rank > units) {

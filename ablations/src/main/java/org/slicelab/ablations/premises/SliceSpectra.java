@@ -27,9 +27,15 @@ public record SliceSpectra(SliceAxis axis, int rank, int[] starts, double[][] va
    * (singular values by PyTorch's {@code torch.linalg.svdvals}).
    */
   public static SliceSpectra of(SliceMatrix matrix, SliceAxis axis, int rank, int[] starts) {
+    return of(matrix, matrix.squaredNorm(), axis, rank, starts);
+  }
+
+  /** As {@link #of(SliceMatrix, SliceAxis, int, int[])}, given {@code ||W||_F^2}. */
+  public static SliceSpectra of(SliceMatrix matrix, double squaredNorm, SliceAxis axis,
+      int rank, int[] starts) {
     NDArray slices = matrix.slices(axis, rank, starts);
     int q = (int) Math.min(slices.getShape().get(1), slices.getShape().get(2));
-    double fair = (double) rank / matrix.units(axis) * matrix.squaredNorm();
+    double fair = (double) rank / matrix.units(axis) * squaredNorm;
     double scale = Math.sqrt(fair / q);
     double[] flat = TorchLinalg.singularValues(slices).toDoubleArray();
     double[][] values = new double[starts.length][q];

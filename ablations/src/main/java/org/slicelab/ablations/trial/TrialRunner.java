@@ -76,17 +76,9 @@ public final class TrialRunner {
       Map<String, FloatTensor> weights = spec.init().equals("random")
           ? backbone.randomLike(spec.seed()) : backbone.weights();
       Classifier model = backbone.create(manager, weights, data.numClasses(), spec.seed());
-      TrainingOptions training = new TrainingOptions(spec.epochs(), spec.batchSize(),
-          spec.effectiveLr(), spec.warmupFraction(), spec.weightDecay(), spec.gradClip(),
-          spec.seed());
+      TrainingOptions training = trainingOptions(spec);
       FineTuningMethod method = spec.newMethod();
-      // lottery-ticket rounds rewind to the pretrained weights, whatever the trial's init
-      ClassifierFactory pretrained = (m, classes, headSeed) -> backbone.create(m,
-          backbone.weights(), classes, headSeed);
-      method.attach(model, new MethodContext(manager, new SelectionData(pretrained, data.train(),
-          data.dataChecksum().substring(0, 12) + "-" + backbone.weightsSha256()
-              .substring(0, 12), spec.dataSeed(), data.train().size(), spec.maxLen()),
-          training));
+      method.attach(model, methodContext(spec, backbone, data, manager));
       new DataSizes(data.train().size(), data.validation().size(), data.test().size())
           .addTo(metrics);
       metrics.put("trainable_params", method.trainableParameterCount());
@@ -143,6 +135,26 @@ public final class TrialRunner {
       metrics.put("trial_seconds", seconds(start));
       return TrialResult.failure(spec, TrialStatus.FAILED, e, metrics, provenance);
     }
+  }
+
+  /** The trial's training settings (epochs, batch size, learning rate, seed, ...). */
+  public static TrainingOptions trainingOptions(TrialSpec spec) {
+    return new TrainingOptions(spec.epochs(), spec.batchSize(), spec.effectiveLr(),
+        spec.warmupFraction(), spec.weightDecay(), spec.gradClip(), spec.seed());
+  }
+
+  /**
+   * What the trial's method attaches with: {@code manager}, the selection data (training
+   * examples, a factory of pretrained classifiers, the cache key) and the training settings.
+   */
+  public static MethodContext methodContext(TrialSpec spec, Backbone backbone,
+      TrialResources.TaskData data, NDManager manager) {
+    // lottery-ticket rounds rewind to the pretrained weights, whatever the trial's init
+    ClassifierFactory pretrained = (m, classes, headSeed) -> backbone.create(m,
+        backbone.weights(), classes, headSeed);
+    return new MethodContext(manager, new SelectionData(pretrained, data.train(),
+        data.dataChecksum().substring(0, 12) + "-" + backbone.weightsSha256().substring(0, 12),
+        spec.dataSeed(), data.train().size(), spec.maxLen()), trainingOptions(spec));
   }
 
   private static void injectFault(TrialSpec spec, Classifier model) {

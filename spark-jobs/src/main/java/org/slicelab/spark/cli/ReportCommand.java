@@ -43,6 +43,11 @@ public final class ReportCommand implements Callable<Integer> {
       description = "where to write the report (default: RESULTS/report; must be local)")
   private Path reportDir;
 
+  @Option(names = "--premises", paramLabel = "DIR",
+      description = "a slicelab premises output directory for the premises section and rows "
+          + "(default: RESULTS/premises when it exists)")
+  private Path premises;
+
   @Option(names = "--master", paramLabel = "URL",
       description = "Spark master (default: spark.master from spark-submit, else local[*])")
   private String master;
@@ -67,7 +72,7 @@ public final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ReportOptions options = new ReportOptions(results, gridName, reportDir);
+    ReportOptions options = new ReportOptions(results, gridName, reportDir, premises);
     if (claimsMarkdown) {
       return claimsMarkdown(options);
     }

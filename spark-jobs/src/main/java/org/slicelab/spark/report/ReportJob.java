@@ -160,10 +160,12 @@ public final class ReportJob {
         c.combination(), claim, settings))));
     write(spark, dir, CLAIMS, claimSchema(), claimRows);
     tables.add(CLAIMS);
+    PremisesSection premises = PremisesSection.load(spark, options);
     if (several) {
       List<Row> rows = new ArrayList<>();
       combos.forEach(c -> c.claims().forEach(claim -> rows.add(universalityRow(data.grid(),
           c.combination(), claim))));
+      rows.addAll(premises.universalityTableRows(data.grid(), combos));
       write(spark, dir, UNIVERSALITY, universalitySchema(), rows);
       tables.add(UNIVERSALITY);
     }
@@ -175,10 +177,12 @@ public final class ReportJob {
           c.points(), "grid " + data.grid() + (several ? ", " + c.combination().label() : "")
               + ", " + seedCount + " seed" + (seedCount == 1 ? "" : "s")));
     }
+    Map<Combination, String> premiseFigures = premises.figures(dir, combos);
+    premiseFigures.values().forEach(f -> figures.add(dir.resolve(f)));
     Path md = dir.resolve(REPORT_MD);
     try {
       Files.writeString(md, ReportMarkdown.render(data, combos, options.results(), settings,
-          design));
+          design, premises, premiseFigures));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + md, e);
     }

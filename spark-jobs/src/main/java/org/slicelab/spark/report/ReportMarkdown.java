@@ -19,6 +19,12 @@ final class ReportMarkdown {
 
   static String render(ReportData data, List<CombinationReport> combos, String results,
       ClaimSettings settings, String design) {
+    return render(data, combos, results, settings, design, PremisesSection.none(), Map.of());
+  }
+
+  static String render(ReportData data, List<CombinationReport> combos, String results,
+      ClaimSettings settings, String design, PremisesSection premises,
+      Map<Combination, String> premiseFigures) {
     boolean several = combos.size() > 1;
     StringBuilder md = new StringBuilder();
     md.append("# SliceLab Figure 2 report: grid `").append(data.grid()).append("`\n\n");
@@ -46,11 +52,17 @@ final class ReportMarkdown {
       claims(md, "##", only.claims(), settings);
       md.append('\n').append(RULES).append("\n\n");
       figures(md, "##", only);
+      if (!premises.isEmpty()) {
+        md.append(premises.markdown("##", combos, premiseFigures));
+      }
     } else {
       if (!design.isEmpty()) {
         md.append("## Sequential design\n\n").append(design).append("\n\n");
       }
-      universality(md, combos, settings);
+      universality(md, combos, settings, premises);
+      if (!premises.isEmpty()) {
+        md.append(premises.markdown("##", combos, premiseFigures));
+      }
       md.append(RULES).append("\n\n");
       for (CombinationReport c : combos) {
         md.append("## ").append(c.combination().label()).append("\n\n");
@@ -188,7 +200,7 @@ final class ReportMarkdown {
    * claim was reproduced.
    */
   private static void universality(StringBuilder md, List<CombinationReport> combos,
-      ClaimSettings settings) {
+      ClaimSettings settings, PremisesSection premises) {
     md.append("## Universality\n\n");
     md.append("Does each claim hold beyond one model and one data set? Verdict per (backbone, ")
         .append("dataset) pair at ±").append(ClaimText.fmt(settings.margin()))
@@ -234,6 +246,7 @@ final class ReportMarkdown {
       }
       md.append(' ').append(reproduced).append(" of ").append(judged).append(" |\n");
     }
+    premises.universalityRows(md, combos);
     md.append("\nClaims:\n\n");
     text.forEach((id, t) -> md.append("- `").append(id).append("`: ").append(cell(t))
         .append('\n'));

@@ -10,8 +10,10 @@ import java.nio.file.Path;
  * @param gridName the grid to report on; null = the only grid recorded in {@code results}
  * @param reportDir where tables, figures and REPORT.md go; null = {@code RESULTS/report}. Must be
  *     local (figures and Markdown are written with java.nio)
+ * @param premises a {@code slicelab premises} output directory; null = {@code RESULTS/premises}
+ *     when it exists ({@link PremisesSection})
  */
-public record ReportOptions(String results, String gridName, Path reportDir) {
+public record ReportOptions(String results, String gridName, Path reportDir, Path premises) {
   /** Name of the report directory under the results directory. */
   public static final String REPORT_DIR = "report";
 
@@ -21,6 +23,11 @@ public record ReportOptions(String results, String gridName, Path reportDir) {
       throw new IllegalArgumentException("option '--results' is required: a sweep's --out "
           + "directory");
     }
+  }
+
+  /** Options without a premises directory (the default one is used when it exists). */
+  public ReportOptions(String results, String gridName, Path reportDir) {
+    this(results, gridName, reportDir, null);
   }
 
   /** The local report directory (absolute). */

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slicelab.ablations.premises.PremisesTables;
+import org.slicelab.spark.premises.PremisesOutput;
 import org.slicelab.spark.sweep.SweepTestSupport;
 
 /** {@code slicelab premises} on the default backbone, made small: outputs and bad input. */
@@ -29,7 +30,8 @@ class PremisesCommandTest {
     Map<String, Object> json = run.json();
     assertEquals("ok", json.get("status"));
     for (String table : PremisesTables.NAMES) {
-      assertTrue(Files.exists(out.resolve(table).resolve("part-00000.parquet")), table);
+      assertTrue(Files.exists(PremisesOutput.partition(out, table,
+          "all-minilm-l6-v2__sentiment-sentences").resolve("part-00000.parquet")), table);
     }
     String md = Files.readString(out.resolve("PREMISES.md"));
     assertTrue(md.contains("balance_verdicts") && md.contains("k90_median"), md);
@@ -53,6 +55,10 @@ class PremisesCommandTest {
     run = SweepTestSupport.cli("premises", "--ranks", "1,100000", "--out", out.toString());
     assertEquals(SliceLab.EXIT_BAD_INPUT, run.exitCode(), run.stderr());
     assertTrue(String.valueOf(run.json().get("error")).contains("'ranks' value 100000"),
+        run.stdout());
+    run = SweepTestSupport.cli("premises", "--torch-threads", "-1", "--out", out.toString());
+    assertEquals(SliceLab.EXIT_BAD_INPUT, run.exitCode(), run.stderr());
+    assertTrue(String.valueOf(run.json().get("error")).contains("'--torch-threads' = -1"),
         run.stdout());
     assertFalse(Files.exists(out.resolve("balance")), "nothing was written");
   }
