@@ -129,8 +129,9 @@ final class ReportMarkdown {
    * point (also judged at ±2); error rate 0.05 per verdict, 0.01667 spent at this look (2 of 3)."
    */
   static String levels(ClaimSettings settings) {
-    return "Margin ±" + ClaimText.fmt(settings.margin()) + " point (also judged at ±"
-        + ClaimText.fmt(ClaimSettings.WIDE_MARGIN) + "); error rate "
+    String wide = settings.margin() == ClaimSettings.WIDE_MARGIN ? ""
+        : " (also judged at ±" + ClaimText.fmt(ClaimSettings.WIDE_MARGIN) + ")";
+    return "Margin ±" + ClaimText.fmt(settings.margin()) + " point" + wide + "; error rate "
         + ClaimText.fmt(settings.plan().alpha()) + " per verdict, "
         + String.format(Locale.ROOT, "%.4g", settings.alpha()) + " spent at this look ("
         + settings.look() + " of " + settings.plan().looks() + ").";

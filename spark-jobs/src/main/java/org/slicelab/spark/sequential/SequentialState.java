@@ -124,6 +124,15 @@ public record SequentialState(String grid, List<String> gridTrialIds, double mar
 
   /** A paragraph on the design and the looks for REPORT.md, as of look {@code look}. */
   public String describe(int look) {
+    return describe(look, false);
+  }
+
+  /**
+   * As {@link #describe(int)}; {@code completing}: the report is the judgement that completes
+   * look {@code look} (the sequential loop records the look right after writing it), so the
+   * look is not called incomplete.
+   */
+  public String describe(int look, boolean completing) {
     StringBuilder s = new StringBuilder();
     s.append("`--until-conclusive`: ").append(seedsAtLook.length).append(" looks fixed in ")
         .append("advance at ").append(Arrays.toString(seedsAtLook)).append(" seeds per ")
@@ -136,7 +145,9 @@ public record SequentialState(String grid, List<String> gridTrialIds, double mar
         .append("Grid: ").append(gridTrialIds.size()).append(" trials, sha256 of the sorted ")
         .append("trial ids ").append(gridHash().isEmpty() ? "not recorded" : gridHash())
         .append(". This report is look ").append(look)
-        .append(look > completedLooks ? " (not complete yet)" : "").append(" (seeds ")
+        .append(look <= completedLooks ? "" : completing
+            ? " (this report completes it: its verdicts are recorded as look " + look + ")"
+            : " (not complete yet)").append(" (seeds ")
         .append(seedsAt(look)).append("). Looks so far:\n\n");
     for (String h : history) {
       s.append("- ").append(h).append('\n');

@@ -106,7 +106,7 @@ public final class UntilConclusive {
         sweeps.add(SweepJob.run(extended, options, jsc, log));
         ReportData data = ReportData.load(spark, options.out(), grid.name());
         report = ReportJob.run(spark, reportOptions, data, state.settings(look),
-            state.seedsAt(look), state.describe(look), log);
+            state.seedsAt(look), state.describe(look, true), log);
         List<Claim> open = report.claims().stream()
             .filter(c -> c.paperClaim() && c.open()).toList();
         if (look > state.completedLooks()) {

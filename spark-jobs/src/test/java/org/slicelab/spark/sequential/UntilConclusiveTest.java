@@ -68,8 +68,11 @@ class UntilConclusiveTest {
     String state = Files.readString(dir.resolve("out/sequential.json"));
     assertTrue(state.contains("look 2"), state);
     assertTrue(state.contains("\"grid_trial_ids_sha256\""), state);
-    assertTrue(Files.readString(dir.resolve("out/report/REPORT.md")).contains("This report is look 2"),
-        "the report states the looks");
+    String report = Files.readString(dir.resolve("out/report/REPORT.md"));
+    assertTrue(report.contains("This report is look 2 (this report completes it"), report);
+    assertTrue(!report.contains("not complete yet") && report.contains("- look 1: 1 seeds"),
+        "the run's own last report is the judgement of its last look, not an incomplete one: "
+        + report);
 
     CliRun other = SweepTestSupport.cli("figure2", "--grid", grid.toString(), "--out", out,
         "--master", "local[1]", "--until-conclusive", "--max-seeds", "4", "--looks", "2");
