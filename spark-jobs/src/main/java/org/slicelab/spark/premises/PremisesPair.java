@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import ai.djl.pytorch.jni.JniUtils;
+import org.slicelab.ablations.method.MethodOptions;
 import org.slicelab.ablations.premises.PremisesRun;
 import org.slicelab.ablations.premises.PremisesSettings;
 import org.slicelab.ablations.premises.PremisesSummary;
@@ -109,7 +110,9 @@ public final class PremisesPair {
       about.put("positions", settings.positions() + " evenly spaced + "
           + settings.randomPositions() + " random");
       about.put("null_draws", settings.nullDraws());
-      about.put("targets", settings.targets());
+      about.put("targets", MethodOptions.isDefault(MethodOptions.targetList(settings.targets()))
+          ? "the backbone's default (every encoder Linear of a text backbone, every convolution "
+              + "of an image backbone)" : settings.targets());
     }
     return about;
   }
