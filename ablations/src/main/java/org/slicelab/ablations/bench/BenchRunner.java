@@ -209,6 +209,9 @@ public final class BenchRunner {
             .map(Variant::label).toList());
       }
       int rounds = options.warmup() + options.repeats();
+      // the first step after a change of the thread count is untimed, on both sides
+      TorchThreads threadsNow = new TorchThreads();
+      int peerThreadsNow = -1;
       for (int round = 0; round < rounds; round++) {
         boolean timed = round >= options.warmup();
         int timedRound = round - options.warmup();
@@ -220,7 +223,9 @@ public final class BenchRunner {
           int e = Math.floorMod(i + round, entries);
           if (e >= variants.size() + peerVariants.size()) {
             int t = threadCounts.get(e - variants.size() - peerVariants.size());
-            JniUtils.setNumThreads(t);
+            if (threadsNow.use(t)) {
+              matmul.timeOnce();
+            }
             long ns = matmul.timeOnce();
             if (timed) {
               matmulNanos.get(t).add((double) ns);
@@ -230,6 +235,10 @@ public final class BenchRunner {
           }
           if (e >= variants.size()) {
             Variant v = peerVariants.get(e - variants.size());
+            if (v.threads() != peerThreadsNow) {
+              peer.step(v.method().label(), v.threads(), round % DISTINCT_BATCHES);
+              peerThreadsNow = v.threads();
+            }
             PeerProcess.Step step = peer.step(v.method().label(), v.threads(),
                 round % DISTINCT_BATCHES);
             if (timed) {
@@ -238,8 +247,10 @@ public final class BenchRunner {
             continue;
           }
           Variant v = variants.get(e);
-          JniUtils.setNumThreads(v.threads());
           BenchCase c = cases.get(v.method().label());
+          if (threadsNow.use(v.threads())) {
+            c.step(data.batch(round));
+          }
           ProcStats.Cpu before = ProcStats.cpu();
           long syncsBefore = DeviceSyncs.count();
           TrainingStep.Timing time = c.step(data.batch(round));

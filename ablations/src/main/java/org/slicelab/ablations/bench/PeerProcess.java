@@ -95,13 +95,15 @@ public final class PeerProcess implements AutoCloseable {
 
   /**
    * The vision peer ({@code bin/slicelab-peer-bench --vision}, torchvision's MobileNetV2) for
-   * {@code methods} on batches of {@code batchSize} images of {@code imageSize} pixels.
+   * {@code methods} on batches of {@code batchSize} images of {@code imageSize} pixels, in
+   * channels-last memory order: faster for every method than PyTorch's default NCHW order on
+   * this CPU (docs/benchmarks.md), so the peer runs as a careful user would run it.
    */
   public static PeerProcess vision(Path command, List<String> methods, int batchSize,
       int imageSize, Path log, Allocator allocator) {
     return new PeerProcess(command, List.of("--vision"), methods, List.of("--batch-size",
-        Integer.toString(batchSize), "--image-size", Integer.toString(imageSize)), log,
-        allocator);
+        Integer.toString(batchSize), "--image-size", Integer.toString(imageSize),
+        "--channels-last"), log, allocator);
   }
 
   /**

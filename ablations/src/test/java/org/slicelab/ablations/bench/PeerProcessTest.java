@@ -56,10 +56,11 @@ class PeerProcessTest {
   }
 
   @Test
-  void theVisionPeerIsAskedForImagesOfTheBenchsSize() throws Exception {
+  void theVisionPeerIsAskedForImagesOfTheBenchsSizeInChannelsLastOrder() throws Exception {
     try (PeerProcess peer = PeerProcess.vision(script(), List.of("head", "lora_r8"), 16, 64,
         dir.resolve("peer.log"), PeerProcess.Allocator.PYTHON)) {
-      assertEquals("--vision --serve --methods head,lora_r8 --batch-size 16 --image-size 64",
+      assertEquals("--vision --serve --methods head,lora_r8 --batch-size 16 --image-size 64 "
+          + "--channels-last",
           peer.versions().get("args"));
       assertEquals(1.5, peer.step("head", 1, 0).stepMs());
     }
