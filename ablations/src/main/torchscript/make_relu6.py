@@ -1,4 +1,5 @@
-"""Writes ablations/src/main/resources/org/slicelab/ablations/backbone/vision/relu6.pt.
+"""Writes ablations/src/main/resources/org/slicelab/ablations/backbone/vision/relu6.pt and
+relu6_inplace.pt.
 
 DJL's PyTorch engine has no binding for torch's hardtanh; its relu6 is min(relu(x), 6), whose
 backward takes seven element-wise passes over the activation (eq, gt, where, masked_fill, ...),
@@ -11,7 +12,9 @@ module's source changes:
 
     python3 ablations/src/main/torchscript/make_relu6.py   # needs torch (any 2.x)
 
-Input: x (any shape, float32). Output: min(max(x, 0), 6).
+Input: x (any shape, float32). Output: min(max(x, 0), 6). relu6_inplace.pt writes the result
+into x and returns x (hardtanh_, as torch.nn.ReLU6(inplace=True) runs): no new activation-sized
+tensor, for callers that own x (nothing else reads it); autograd handles it as torch does.
 """
 import pathlib
 
@@ -23,6 +26,11 @@ from torch.nn import functional as F
 class ReLU6(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return F.hardtanh(x, 0.0, 6.0)
+
+
+class ReLU6Inplace(nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return F.hardtanh_(x, 0.0, 6.0)
 
 
 def check(module):
@@ -40,10 +48,31 @@ def check(module):
         raise SystemExit("the scripted relu6's gradient differs from clamp's")
 
 
+def check_inplace(module):
+    torch.manual_seed(0)
+    x = (torch.randn(4, 8, 5, 5) * 5).requires_grad_(True)
+    reference = x.detach().clone().requires_grad_(True)
+    inner = x * 1.5  # a non-leaf, as a convolution's output is
+    out = module(inner)
+    if out.data_ptr() != inner.data_ptr():
+        raise SystemExit("the scripted in-place relu6 did not write into its input")
+    expected = torch.clamp(reference * 1.5, 0.0, 6.0)
+    if not torch.equal(out, expected):
+        raise SystemExit("the scripted in-place relu6 differs from clamp(x, 0, 6)")
+    grad = torch.randn_like(out)
+    out.backward(grad)
+    expected.backward(grad)
+    if not torch.equal(x.grad, reference.grad):
+        raise SystemExit("the scripted in-place relu6's gradient differs from clamp's")
+
+
 if __name__ == "__main__":
-    scripted = torch.jit.script(ReLU6())
-    check(scripted)
-    out = (pathlib.Path(__file__).resolve().parents[1]
-           / "resources/org/slicelab/ablations/backbone/vision/relu6.pt")
-    scripted.save(str(out))
-    print(f"wrote {out} ({out.stat().st_size} bytes) with torch {torch.__version__}")
+    folder = (pathlib.Path(__file__).resolve().parents[1]
+              / "resources/org/slicelab/ablations/backbone/vision")
+    for module, checker, name in ((ReLU6(), check, "relu6.pt"),
+                                  (ReLU6Inplace(), check_inplace, "relu6_inplace.pt")):
+        scripted = torch.jit.script(module)
+        checker(scripted)
+        out = folder / name
+        scripted.save(str(out))
+        print(f"wrote {out} ({out.stat().st_size} bytes) with torch {torch.__version__}")

@@ -29,6 +29,14 @@ public final class Activations {
     }
   }
 
+  /**
+   * {@code name} applied to {@code x}, into {@code x} where that saves a tensor
+   * ({@code owned}: the caller owns {@code x}, nothing else reads it afterwards; ReLU6 only).
+   */
+  public static NDArray apply(String name, NDArray x, boolean owned) {
+    return owned && name.equals("relu6") ? Relu6.applyInPlace(x) : apply(name, x);
+  }
+
   /** {@code name} applied to {@code x}. */
   public static NDArray apply(String name, NDArray x) {
     return switch (name) {

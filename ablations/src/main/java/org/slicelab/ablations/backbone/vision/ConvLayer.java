@@ -22,11 +22,27 @@ import org.slicelab.ablations.model.WeightLayer;
  */
 public final class ConvLayer extends StoredWeightLayer {
   private final ConvSpec spec;
+  private final Padding2d inputPadding;
 
   /** A layer over existing weight and bias (null when the layer has none) arrays, not copied. */
   public ConvLayer(ConvSpec spec, NDArray weight, NDArray bias) {
+    this(spec, weight, bias, Padding2d.NONE);
+  }
+
+  /**
+   * As {@link #ConvLayer(ConvSpec, NDArray, NDArray)} for a {@code 'valid'} layer that pads
+   * its input with zeros first ({@code inputPadding}: a Keras {@code ZeroPadding2D} that only
+   * this layer reads), inside the convolution where it can ({@link Padding2d#byKernelShift})
+   * instead of as a copy of the activations. Its input is the unpadded tensor.
+   */
+  public ConvLayer(ConvSpec spec, NDArray weight, NDArray bias, Padding2d inputPadding) {
     super(fitting(spec, weight), bias);
+    if (!inputPadding.isNone() && spec.same()) {
+      throw new IllegalArgumentException("layer '" + spec.layer() + "': an input padding "
+          + "needs 'valid' padding, not 'same'");
+    }
     this.spec = spec;
+    this.inputPadding = inputPadding;
   }
 
   /** {@code weight}, checked against the kernel size (and depthwise shape) of {@code spec}. */
@@ -137,13 +153,18 @@ public final class ConvLayer extends StoredWeightLayer {
    */
   private NDArray convolve(NDArray x, NDArray w, NDArray b) {
     Shape xs = x.getShape();
-    Padding2d padding = spec.padding((int) xs.get(2), (int) xs.get(3));
+    Padding2d padding = inputPadding.isNone() ? spec.padding((int) xs.get(2), (int) xs.get(3))
+        : inputPadding;
     int groups = spec.depthwise() ? (int) w.getShape().get(0) : 1;
     Shape stride = new Shape(spec.stride()[0], spec.stride()[1]);
     Shape dilation = new Shape(spec.dilation()[0], spec.dilation()[1]);
     if (padding.symmetric()) {
       return Conv2d.conv2d(x, w, b, stride, padding.symmetricShape(), dilation, groups)
           .singletonOrThrow();
+    }
+    if (padding.byKernelShift(spec.dilation())) {
+      return Conv2d.conv2d(x, w.pad(padding.kernelShift(), 0), b, stride,
+          padding.shiftedShape(), dilation, groups).singletonOrThrow();
     }
     return Conv2d.conv2d(padding.apply(x, 0), w, b, stride, new Shape(0, 0), dilation, groups)
         .singletonOrThrow();

@@ -82,12 +82,23 @@ public final class ConvNetwork {
     Map<String, KerasLayer> normAfter = normsAfterConvolutions(plan.topology());
     Set<String> foldedNorms = normAfter.values().stream().map(KerasLayer::name)
         .collect(Collectors.toSet());
+    Map<String, Integer> readers = readers(plan.topology());
+    Map<String, KerasLayer> padBefore = paddingsBeforeConvolutions(plan.topology(), readers);
+    Set<String> foldedPaddings = padBefore.values().stream().map(KerasLayer::name)
+        .collect(Collectors.toSet());
     for (KerasLayer layer : plan.topology().layers()) {
       boolean inBackbone = backbone.contains(layer.name());
       boolean output = layer.name().equals(plan.topology().output()) && !inBackbone;
-      GraphOp op = foldedNorms.contains(layer.name()) ? in -> in.get(0)
+      // an activation layer may overwrite its input when it is the input's only reader and
+      // the input is a tensor the network computed (not the images)
+      boolean ownsInput = layer.inputs().size() == 1 && readers.get(layer.input()) == 1
+          && !plan.topology().layer(layer.input()).type().equals("InputLayer");
+      KerasLayer pad = padBefore.get(layer.name());
+      GraphOp op = foldedNorms.contains(layer.name()) || foldedPaddings.contains(layer.name())
+          ? in -> in.get(0)
           : op(layer, arrays, output, inBackbone ? convs : new ArrayList<>(),
-              normAfter.get(layer.name()));
+              normAfter.get(layer.name()), ownsInput,
+              pad == null ? Padding2d.NONE : NetworkPlan.zeroPadding(pad));
       if (inBackbone) {
         for (String name : plan.weightShapes(layer).keySet()) {
           if (!name.endsWith("/moving_mean") && !name.endsWith("/moving_variance")) {
@@ -201,10 +212,7 @@ public final class ConvNetwork {
    * activation of its own. Such a pair runs as one step (see {@link #op}).
    */
   private static Map<String, KerasLayer> normsAfterConvolutions(KerasTopology topology) {
-    Map<String, Integer> readers = new HashMap<>();
-    for (KerasLayer layer : topology.layers()) {
-      layer.inputs().forEach(in -> readers.merge(in, 1, Integer::sum));
-    }
+    Map<String, Integer> readers = readers(topology);
     Map<String, KerasLayer> out = new HashMap<>();
     for (KerasLayer layer : topology.layers()) {
       if (!layer.type().equals("BatchNormalization") || layer.inputs().size() != 1) {
@@ -220,12 +228,44 @@ public final class ConvNetwork {
   }
 
   /**
+   * The ZeroPadding2D layers that directly precede a {@code 'valid'} convolution, by the
+   * convolution's name: the convolution is the padding's only reader. The convolution pads
+   * inside ({@link ConvLayer#ConvLayer(ConvSpec, NDArray, NDArray, Padding2d)}), the padding
+   * layer passes its input through.
+   */
+  private static Map<String, KerasLayer> paddingsBeforeConvolutions(KerasTopology topology,
+      Map<String, Integer> readers) {
+    Map<String, KerasLayer> out = new HashMap<>();
+    for (KerasLayer layer : topology.layers()) {
+      if ((layer.type().equals("Conv2D") || layer.type().equals("DepthwiseConv2D"))
+          && layer.inputs().size() == 1 && !ConvSpec.of(layer).same()) {
+        KerasLayer pad = topology.layer(layer.input());
+        if (pad.type().equals("ZeroPadding2D") && readers.get(pad.name()) == 1) {
+          out.put(layer.name(), pad);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** How many layers read each layer's output, by layer name (absent: none). */
+  private static Map<String, Integer> readers(KerasTopology topology) {
+    Map<String, Integer> readers = new HashMap<>();
+    for (KerasLayer layer : topology.layers()) {
+      layer.inputs().forEach(in -> readers.merge(in, 1, Integer::sum));
+    }
+    return readers;
+  }
+
+  /**
    * A layer's op; {@code norm} is the batch norm that follows a convolution directly (null when
    * none does): the pair runs as one step, the norm folded into the kernel while its gamma and
    * beta are frozen ({@link ConvLayer#forwardScaled}), else as the norm after the convolution.
+   * {@code ownsInput}: nothing else reads the layer's input, so an activation may overwrite it.
+   * {@code inputPadding}: the zero padding a convolution applies to its input first.
    */
   private static GraphOp op(KerasLayer layer, Map<String, NDArray> arrays, boolean output,
-      List<ConvLayer> convs, KerasLayer norm) {
+      List<ConvLayer> convs, KerasLayer norm, boolean ownsInput, Padding2d inputPadding) {
     String n = layer.name() + "/";
     switch (layer.type()) {
       case "InputLayer", "Dropout":
@@ -237,7 +277,7 @@ public final class ConvNetwork {
       case "Conv2D", "DepthwiseConv2D": {
         ConvSpec spec = ConvSpec.of(layer);
         ConvLayer conv = new ConvLayer(spec, arrays.get(n + (spec.depthwise()
-            ? "depthwise_kernel" : "kernel")), arrays.get(n + "bias"));
+            ? "depthwise_kernel" : "kernel")), arrays.get(n + "bias"), inputPadding);
         convs.add(conv);
         if (norm != null) {
           BatchNormOp bn = batchNorm(norm, arrays);
@@ -250,7 +290,8 @@ public final class ConvNetwork {
             return folded != null ? folded : bn.apply(List.of(conv.forward(in.get(0))));
           };
         }
-        return in -> Activations.apply(spec.activation(), conv.forward(in.get(0)));
+        // the convolution's output is new and read only by its activation
+        return in -> Activations.apply(spec.activation(), conv.forward(in.get(0)), true);
       }
       case "BatchNormalization":
         return batchNorm(layer, arrays);
@@ -259,7 +300,7 @@ public final class ConvNetwork {
         if (Double.isNaN(max)) {
           return in -> Activations.apply("relu", in.get(0));
         }
-        return max == 6 ? in -> Activations.apply("relu6", in.get(0))
+        return max == 6 ? in -> Activations.apply("relu6", in.get(0), ownsInput)
             : in -> in.get(0).clip(0, max);
       }
       case "Activation": {

@@ -44,6 +44,32 @@ public record Padding2d(int top, int bottom, int left, int right) {
     return new Shape(top, left);
   }
 
+  /**
+   * True when the padding can run inside the convolution instead of as a copy of the input:
+   * each axis pads equally on both sides or, with dilation 1, one more after than before (TF's
+   * asymmetric 'same'). One more after equals one more before plus a zero tap in front of the
+   * kernel: the convolution then pads symmetrically ({@link #shiftedShape}) with the kernel
+   * extended by {@link #kernelShift}. The values are the same (the extra taps multiply zeros or
+   * are zero); a pad of the small kernel replaces one of the activations.
+   */
+  public boolean byKernelShift(int[] dilation) {
+    return shiftable(top, bottom, dilation[0]) && shiftable(left, right, dilation[1]);
+  }
+
+  private static boolean shiftable(int before, int after, int dilation) {
+    return after == before || (after == before + 1 && dilation == 1);
+  }
+
+  /** The zero taps to put in front of the kernel, as {@link NDArray#pad} takes them. */
+  public Shape kernelShift() {
+    return new Shape(right - left, 0, bottom - top, 0);
+  }
+
+  /** The symmetric padding, rows and columns, of the shifted convolution. */
+  public Shape shiftedShape() {
+    return new Shape(bottom, right);
+  }
+
   /** True when nothing is added. */
   public boolean isNone() {
     return top == 0 && bottom == 0 && left == 0 && right == 0;

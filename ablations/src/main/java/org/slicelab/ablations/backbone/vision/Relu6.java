@@ -16,6 +16,7 @@ import org.slicelab.ablations.backbone.TorchScriptModules;
  */
 final class Relu6 {
   private static final String RESOURCE = "relu6.pt";
+  private static final String RESOURCE_IN_PLACE = "relu6_inplace.pt";
 
   private Relu6() {
   }
@@ -27,8 +28,23 @@ final class Relu6 {
         .singletonOrThrow();
   }
 
+  /**
+   * ReLU6 of {@code x} written into {@code x} (torch's {@code hardtanh_}, as
+   * {@code torch.nn.ReLU6(inplace=True)} runs): no new activation-sized tensor. Only for a caller
+   * that owns {@code x}: nothing else reads it afterwards. Autograd records it as torch does.
+   */
+  static NDArray applyInPlace(NDArray x) {
+    return LoadedInPlace.MODULE.forward(new ParameterStore(x.getManager(), false),
+        new NDList(x), true).singletonOrThrow();
+  }
+
   /** Loads the module on first use (the JVM's class initialisation makes that thread-safe). */
   private static final class Loaded {
     static final PtSymbolBlock MODULE = TorchScriptModules.load(Relu6.class, RESOURCE);
+  }
+
+  /** As {@link Loaded}, for the in-place module. */
+  private static final class LoadedInPlace {
+    static final PtSymbolBlock MODULE = TorchScriptModules.load(Relu6.class, RESOURCE_IN_PLACE);
   }
 }

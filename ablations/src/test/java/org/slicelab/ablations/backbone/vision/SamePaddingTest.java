@@ -21,7 +21,8 @@ class SamePaddingTest {
 
   @ParameterizedTest(name = "{0}x{1} input, kernel {2}, stride {3}, dilation {4}")
   @CsvSource({"8, 8, 3, 2, 1", "7, 9, 3, 2, 1", "8, 6, 2, 2, 1", "9, 9, 5, 3, 1",
-      "6, 7, 3, 1, 2", "5, 5, 1, 2, 1"})
+      "6, 7, 3, 1, 2", "5, 5, 1, 2, 1", "8, 7, 3, 2, 1", "10, 10, 2, 1, 1", "9, 9, 2, 1, 3",
+      "10, 10, 4, 2, 1"})
   void convolutionMatchesTheDirectComputation(int height, int width, int k, int stride,
       int dilation) {
     Padding2d padding = Padding2d.same(height, width, new int[] {k, k},
@@ -70,6 +71,53 @@ class SamePaddingTest {
         }
       }
       assertArrayEquals(expected, y.toFloatArray(), 1e-4f);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}x{0} input, kernel 3, stride 2, depthwise {1}")
+  @CsvSource({"8, false", "8, true", "12, true"})
+  void asymmetricPaddingInsideTheConvolutionGivesTheExplicitPaddingsGradients(int size,
+      boolean depthwise) {
+    int channels = 4;
+    Padding2d padding = Padding2d.same(size, size, new int[] {3, 3}, new int[] {2, 2},
+        new int[] {1, 1});
+    assertEquals(List.of(0, 1, 0, 1), List.of(padding.top(), padding.bottom(), padding.left(),
+        padding.right()), "TF's extra row and column after: the case the kernel shift handles");
+    Random random = new Random(11);
+    float[] x = gaussian(random, 2 * channels * size * size);
+    int inPerGroup = depthwise ? 1 : channels;
+    float[] w = gaussian(random, channels * inPerGroup * 9);
+    ConvSpec spec = new ConvSpec("conv", depthwise, new int[] {3, 3}, new int[] {2, 2},
+        new int[] {1, 1}, true, depthwise ? 0 : channels, false, "linear");
+    Autograd.setRecording(false);
+    try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+      Shape kernel = new Shape(channels, inPerGroup, 3, 3);
+      NDArray shiftedW = manager.create(w, kernel);
+      NDArray explicitW = manager.create(w, kernel);
+      NDArray shiftedX = manager.create(x, new Shape(2, channels, size, size));
+      NDArray explicitX = manager.create(x, new Shape(2, channels, size, size));
+      for (NDArray a : List.of(shiftedW, explicitW, shiftedX, explicitX)) {
+        a.setRequiresGradient(true);
+      }
+      NDArray upstream = manager.randomNormal(new Shape(2, channels, size / 2, size / 2));
+      Autograd.setRecording(true);
+      NDArray shifted;
+      NDArray explicit;
+      try {
+        shifted = new ConvLayer(spec, shiftedW, null).forward(shiftedX);
+        explicit = ai.djl.nn.convolutional.Conv2d.conv2d(padding.apply(explicitX, 0),
+            explicitW, null, new Shape(2, 2), new Shape(0, 0), new Shape(1, 1),
+            depthwise ? channels : 1).singletonOrThrow();
+        Autograd.backward(shifted.mul(upstream).sum());
+        Autograd.backward(explicit.mul(upstream).sum());
+      } finally {
+        Autograd.setRecording(false);
+      }
+      assertArrayEquals(explicit.toFloatArray(), shifted.toFloatArray(), 1e-5f);
+      assertArrayEquals(explicitW.getGradient().toFloatArray(),
+          shiftedW.getGradient().toFloatArray(), 1e-4f, "kernel gradient");
+      assertArrayEquals(explicitX.getGradient().toFloatArray(),
+          shiftedX.getGradient().toFloatArray(), 1e-5f, "input gradient");
     }
   }
 
