@@ -1,6 +1,7 @@
 package org.slicelab.ablations.backbone.vision;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
 import ai.djl.nn.norm.BatchNorm;
 import java.util.List;
 
@@ -21,6 +22,7 @@ final class BatchNormOp implements GraphOp {
   private final NDArray mean;
   private final NDArray variance;
   private final float epsilon;
+  private NDArray[] cached;
 
   /** Missing gamma / beta (null) become ones / zeros. */
   BatchNormOp(NDArray gamma, NDArray beta, NDArray mean, NDArray variance, float epsilon) {
@@ -42,6 +44,31 @@ final class BatchNormOp implements GraphOp {
   /** Whether gamma and beta are constants now (no gradient requested: every method but full). */
   boolean frozen() {
     return !gamma.hasGradient() && !beta.hasGradient();
+  }
+
+  /**
+   * {@code {scale, shift}} while the layer is frozen, computed once and kept (they depend on its
+   * constants only; recomputing them took five small ops per layer and step), else null. The
+   * kept pair belongs to the layer's arrays' manager, not to a step's scope; it is dropped as
+   * soon as the layer is not frozen (gamma or beta train), so values trained meanwhile are
+   * read again when it is frozen later.
+   */
+  NDArray[] frozenScaleShift() {
+    if (!frozen()) {
+      if (cached != null) {
+        cached[0].close();
+        cached[1].close();
+        cached = null;
+      }
+      return null;
+    }
+    if (cached == null) {
+      NDArray scale = scale();
+      NDArray shift = shift(scale);
+      NDScope.unregister(scale, shift);
+      cached = new NDArray[] {scale, shift};
+    }
+    return cached;
   }
 
   /** The per-channel factor {@code gamma / sqrt(var + eps)}. */

@@ -283,9 +283,9 @@ public final class ConvNetwork {
           BatchNormOp bn = batchNorm(norm, arrays);
           return in -> {
             NDArray folded = null;
-            if (bn.frozen()) {
-              NDArray scale = bn.scale();
-              folded = conv.forwardScaled(in.get(0), scale, bn.shift(scale));
+            NDArray[] scaleShift = bn.frozenScaleShift();
+            if (scaleShift != null) {
+              folded = conv.forwardScaled(in.get(0), scaleShift[0], scaleShift[1]);
             }
             return folded != null ? folded : bn.apply(List.of(conv.forward(in.get(0))));
           };
