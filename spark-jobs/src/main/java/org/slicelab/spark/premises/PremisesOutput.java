@@ -56,7 +56,17 @@ public final class PremisesOutput {
             table.getKey(), table.getValue());
       }
       Files.createDirectories(staging.resolve(slug));
-      Files.writeString(staging.resolve(slug).resolve(PREMISES_MD), result.markdown());
+      List<Path> figures = PremisesFigures.write(staging.resolve(slug), result.tables(),
+          result.backbone() + " × " + result.dataset());
+      StringBuilder md = new StringBuilder(result.markdown().stripTrailing()).append('\n');
+      if (!figures.isEmpty()) {
+        md.append("\n## Figures\n\n");
+        for (Path f : figures) {
+          md.append("![").append(f.getFileName()).append("](").append(f.getFileName())
+              .append(")\n");
+        }
+      }
+      Files.writeString(staging.resolve(slug).resolve(PREMISES_MD), md.toString());
       for (String table : result.tables().keySet()) {
         replace(staging.resolve(table), dir.resolve(table).resolve(PARTITION + slug), staging);
       }
@@ -95,8 +105,12 @@ public final class PremisesOutput {
     try (Stream<Path> entries = Files.list(dir)) {
       for (Path pair : entries.filter(p -> Files.isRegularFile(p.resolve(PREMISES_MD)))
           .sorted().toList()) {
-        md.append(md.length() == 0 ? "" : "\n").append(Files.readString(
-            pair.resolve(PREMISES_MD)));
+        String text = Files.readString(pair.resolve(PREMISES_MD));
+        for (String figure : PremisesFigures.FILES) {
+          // the pair's figures sit beside its own file: from DIR/PREMISES.md, in DIR/<pair>/
+          text = text.replace("](" + figure + ")", "](" + pair.getFileName() + "/" + figure + ")");
+        }
+        md.append(md.length() == 0 ? "" : "\n").append(text);
       }
     }
     Path tmp = dir.resolve(STAGING).resolve(PREMISES_MD + "-" + UUID.randomUUID());

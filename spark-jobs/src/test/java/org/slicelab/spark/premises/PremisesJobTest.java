@@ -60,6 +60,16 @@ class PremisesJobTest {
     assertTrue(!Files.exists(out.resolve("_staging")), "staging removed");
     String md = Files.readString(out.resolve(PremisesOutput.PREMISES_MD));
     assertTrue(md.contains("`all-minilm-l6-v2`") && md.contains("`bge-small`"), md);
+    for (String pair : List.of("all-minilm-l6-v2__sentiment-sentences",
+        "bge-small__sentiment-sentences")) {
+      String own = Files.readString(out.resolve(pair).resolve(PremisesOutput.PREMISES_MD));
+      for (String figure : PremisesFigures.FILES) {
+        Path png = out.resolve(pair).resolve(figure);
+        assertTrue(Files.size(png) > 1000, png + " drawn");
+        assertTrue(own.contains("](" + figure + ")"), "the pair's file links its figure");
+        assertTrue(md.contains("](" + pair + "/" + figure + ")"), "the index links it too");
+      }
+    }
   }
 
   @Test
