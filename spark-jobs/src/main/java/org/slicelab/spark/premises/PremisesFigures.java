@@ -2,6 +2,7 @@ package org.slicelab.spark.premises;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Font;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.slicelab.spark.report.Figures;
 
@@ -72,7 +74,7 @@ final class PremisesFigures {
     List<Integer> ranks = rows.stream().map(r -> ((Number) r.get("rank")).intValue()).distinct()
         .sorted().toList();
     int rank = ranks.get(ranks.size() / 2);
-    XYChart chart = chart(pair + ": balance of row slices, rank " + rank,
+    XYChart chart = chart(pair + ": balance, row slices of rank " + rank,
         "targeted matrix (model order)", "CV of slice energy (log scale)");
     Map<String, List<Map<String, Object>>> byInit = byInit(rows.stream()
         .filter(r -> "row".equals(r.get("axis")) && ((Number) r.get("rank")).intValue() == rank)
@@ -97,8 +99,8 @@ final class PremisesFigures {
         .filter(r -> "row".equals(r.get("axis")) && ((Number) r.get("rank")).intValue() == rank)
         .toList();
     String layer = (String) rowSlices.get(0).get("layer");
-    XYChart chart = chart(pair + ": " + layer + ", row slices of rank " + rank,
-        "singular value index", "normalised singular value");
+    XYChart chart = chart(pair + ": slice spectra, rank " + rank,
+        "singular value index (" + layer + ", every row slice)", "normalised singular value");
     Map<String, Integer> drawn = new LinkedHashMap<>();
     for (Map<String, Object> r : rowSlices) {
       if (!layer.equals(r.get("layer"))) {
@@ -117,21 +119,32 @@ final class PremisesFigures {
   }
 
   private static XYChart taskEnergy(List<Map<String, Object>> rows, String pair) {
-    XYChart chart = chart(pair + ": task energy of the layers' inputs (median over layers)",
-        "top-k principal directions (log scale)", "share held");
+    XYChart chart = chart(pair + ": task energy",
+        "top-k principal directions of a layer's input (log scale)",
+        "share held (median over layers)");
     chart.getStyler().setXAxisLogarithmic(true);
     chart.getStyler().setYAxisMin(0.0);
     chart.getStyler().setYAxisMax(1.0);
     byInit(rows).forEach((init, list) -> {
       Map<Integer, List<Double>> between = new TreeMap<>();
       Map<Integer, List<Double>> variance = new TreeMap<>();
+      // only the k every layer has (its dimension at least k): a median over fewer layers
+      // would jump where the narrower layers drop out
+      long layers = list.stream().map(r -> r.get("layer")).distinct().count();
+      int smallest = list.stream().mapToInt(r -> ((Number) r.get("dimension")).intValue()).min()
+          .orElse(0);
       for (Map<String, Object> r : list) {
+        if (((Number) r.get("k")).intValue() > smallest) {
+          continue;
+        }
         int k = ((Number) r.get("k")).intValue();
         between.computeIfAbsent(k, x -> new ArrayList<>())
             .add(((Number) r.get("between_share")).doubleValue());
         variance.computeIfAbsent(k, x -> new ArrayList<>())
             .add(((Number) r.get("variance_share")).doubleValue());
       }
+      between.values().removeIf(v -> v.size() < layers);
+      variance.keySet().retainAll(between.keySet());
       double[] ks = between.keySet().stream().mapToDouble(Integer::doubleValue).toArray();
       line(chart, init + ": between-class scatter", ks, medians(between), color(init), true);
       line(chart, init + ": variance", ks, medians(variance), color(init), false);
@@ -147,6 +160,8 @@ final class PremisesFigures {
     chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
     chart.getStyler().setMarkerSize(4);
+    chart.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+    chart.getStyler().setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     return chart;
   }
 
@@ -156,10 +171,8 @@ final class PremisesFigures {
     s.setLineColor(color);
     s.setMarkerColor(color);
     s.setMarker(solid ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
-    if (!solid) {
-      s.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
-          new float[] {6f, 4f}, 0f));
-    }
+    s.setLineStyle(solid ? SeriesLines.SOLID : new BasicStroke(1.5f, BasicStroke.CAP_BUTT,
+        BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
     return s;
   }
 
