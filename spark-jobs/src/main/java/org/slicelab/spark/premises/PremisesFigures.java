@@ -58,16 +58,24 @@ final class PremisesFigures {
     List<Map<String, Object>> balance = tables.getOrDefault("balance", List.of());
     List<Map<String, Object>> spectra = tables.getOrDefault("slice_spectra", List.of());
     List<Map<String, Object>> energy = tables.getOrDefault("task_energy", List.of());
-    if (!balance.isEmpty()) {
+    if (has(balance, "init", "layer", "axis", "rank", "energy_cv", "null_energy_cv_median")
+        && balance.stream().anyMatch(r -> "row".equals(r.get("axis")))) {
       out.add(save(balance(balance, pair), dir.resolve(BALANCE)));
     }
-    if (!spectra.isEmpty()) {
+    if (has(spectra, "init", "layer", "axis", "rank", "spectrum")
+        && spectra.stream().anyMatch(r -> "row".equals(r.get("axis")))) {
       out.add(save(spectra(spectra, pair), dir.resolve(SPECTRA)));
     }
-    if (!energy.isEmpty()) {
+    if (has(energy, "init", "layer", "dimension", "k", "between_share", "variance_share")) {
       out.add(save(taskEnergy(energy, pair), dir.resolve(TASK_ENERGY)));
     }
     return out;
+  }
+
+  /** Whether {@code rows} is not empty and every row has a value in every one of {@code keys}. */
+  private static boolean has(List<Map<String, Object>> rows, String... keys) {
+    return !rows.isEmpty() && rows.stream().allMatch(r -> Arrays.stream(keys)
+        .allMatch(k -> r.get(k) != null));
   }
 
   private static XYChart balance(List<Map<String, Object>> rows, String pair) {
@@ -126,25 +134,30 @@ final class PremisesFigures {
     chart.getStyler().setYAxisMin(0.0);
     chart.getStyler().setYAxisMax(1.0);
     byInit(rows).forEach((init, list) -> {
+      // per layer: its dimension and its shares at k = 1, 2, 4, ... below it; a layer holds
+      // everything (share 1) at k >= its dimension, so every layer counts at every k
+      Map<String, Integer> dimension = new LinkedHashMap<>();
+      Map<String, Map<Integer, double[]>> shares = new LinkedHashMap<>();
+      for (Map<String, Object> r : list) {
+        String layer = (String) r.get("layer");
+        dimension.put(layer, ((Number) r.get("dimension")).intValue());
+        shares.computeIfAbsent(layer, x -> new TreeMap<>()).put(((Number) r.get("k")).intValue(),
+            new double[] {((Number) r.get("between_share")).doubleValue(),
+                ((Number) r.get("variance_share")).doubleValue()});
+      }
+      int widest = dimension.values().stream().mapToInt(Integer::intValue).max().orElse(1);
       Map<Integer, List<Double>> between = new TreeMap<>();
       Map<Integer, List<Double>> variance = new TreeMap<>();
-      // only the k every layer has (its dimension at least k): a median over fewer layers
-      // would jump where the narrower layers drop out
-      long layers = list.stream().map(r -> r.get("layer")).distinct().count();
-      int smallest = list.stream().mapToInt(r -> ((Number) r.get("dimension")).intValue()).min()
-          .orElse(0);
-      for (Map<String, Object> r : list) {
-        if (((Number) r.get("k")).intValue() > smallest) {
-          continue;
+      for (int k = 1; k <= widest; k *= 2) {
+        for (Map.Entry<String, Integer> layer : dimension.entrySet()) {
+          double[] at = k >= layer.getValue() ? new double[] {1, 1}
+              : shares.get(layer.getKey()).get(k);
+          if (at != null) {
+            between.computeIfAbsent(k, x -> new ArrayList<>()).add(at[0]);
+            variance.computeIfAbsent(k, x -> new ArrayList<>()).add(at[1]);
+          }
         }
-        int k = ((Number) r.get("k")).intValue();
-        between.computeIfAbsent(k, x -> new ArrayList<>())
-            .add(((Number) r.get("between_share")).doubleValue());
-        variance.computeIfAbsent(k, x -> new ArrayList<>())
-            .add(((Number) r.get("variance_share")).doubleValue());
       }
-      between.values().removeIf(v -> v.size() < layers);
-      variance.keySet().retainAll(between.keySet());
       double[] ks = between.keySet().stream().mapToDouble(Integer::doubleValue).toArray();
       line(chart, init + ": between-class scatter", ks, medians(between), color(init), true);
       line(chart, init + ": variance", ks, medians(variance), color(init), false);
