@@ -3,9 +3,6 @@ package org.slicelab.spark.premises;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.knowm.xchart.BitmapEncoder;
+import org.apache.commons.math3.stat.descriptive.rank.Median;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -60,14 +57,14 @@ final class PremisesFigures {
     List<Map<String, Object>> energy = tables.getOrDefault("task_energy", List.of());
     if (has(balance, "init", "layer", "axis", "rank", "energy_cv", "null_energy_cv_median")
         && balance.stream().anyMatch(r -> "row".equals(r.get("axis")))) {
-      out.add(save(balance(balance, pair), dir.resolve(BALANCE)));
+      out.add(Figures.save(balance(balance, pair), dir.resolve(BALANCE)));
     }
     if (has(spectra, "init", "layer", "axis", "rank", "spectrum")
         && spectra.stream().anyMatch(r -> "row".equals(r.get("axis")))) {
-      out.add(save(spectra(spectra, pair), dir.resolve(SPECTRA)));
+      out.add(Figures.save(spectra(spectra, pair), dir.resolve(SPECTRA)));
     }
     if (has(energy, "init", "layer", "dimension", "k", "between_share", "variance_share")) {
-      out.add(save(taskEnergy(energy, pair), dir.resolve(TASK_ENERGY)));
+      out.add(Figures.save(taskEnergy(energy, pair), dir.resolve(TASK_ENERGY)));
     }
     return out;
   }
@@ -214,19 +211,9 @@ final class PremisesFigures {
   }
 
   private static double[] medians(Map<Integer, List<Double>> byK) {
-    return byK.values().stream().mapToDouble(v -> {
-      double[] a = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-      return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
-    }).toArray();
+    Median median = new Median();
+    return byK.values().stream().mapToDouble(v -> median.evaluate(
+        v.stream().mapToDouble(Double::doubleValue).toArray())).toArray();
   }
 
-  private static Path save(XYChart chart, Path file) {
-    try {
-      Files.createDirectories(file.getParent());
-      BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
-    return file;
-  }
 }

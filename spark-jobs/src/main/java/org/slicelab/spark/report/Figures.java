@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.CategorySeries;
@@ -118,6 +119,17 @@ public final class Figures {
     chart.paint(g, width, height);
     g.dispose();
     return image;
+  }
+
+  /** Writes {@code chart} as a PNG to {@code file} (parent directories created); returns it. */
+  public static Path save(Chart<?, ?> chart, Path file) {
+    try {
+      Files.createDirectories(file.getParent());
+      BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+    return file;
   }
 
   private static XYChart xyChart(Figure2Panels.Def def, List<PanelPoint> points,

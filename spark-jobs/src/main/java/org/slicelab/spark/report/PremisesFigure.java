@@ -1,15 +1,11 @@
 package org.slicelab.spark.report;
 
 import java.awt.Color;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -59,12 +55,6 @@ final class PremisesFigure {
         ps.stream().mapToDouble(Point::energyShare).toArray(),
         ps.stream().mapToDouble(p -> p.testAcc() * 100).toArray())
         .setMarker(SeriesMarkers.CIRCLE));
-    try {
-      Files.createDirectories(file.getParent());
-      BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
-    return file;
+    return Figures.save(chart, file);
   }
 }
