@@ -22,6 +22,8 @@ import java.util.Map;
  * any tensor. Dropout is omitted (ours: it keeps trials deterministic and thread-independent).
  */
 public final class BertEncoder {
+  private static final String MASK_PADDED = "attention_mask:padded";
+  private static final String MASK_UNPADDED = "attention_mask:unpadded";
   private final BertConfig config;
   private final Map<String, NDArray> parameters;
   private final Map<String, LinearLayer> linears = new LinkedHashMap<>();
@@ -102,8 +104,8 @@ public final class BertEncoder {
             SparseFormat.DENSE).singletonOrThrow());
     h = layerNorm(h, "embeddings.LayerNorm");
     NDArray maskBias = hasPadding(attentionMask)
-        ? attentionMask.toType(DataType.FLOAT32, false).neg().add(1f).mul(-1e9f)
-            .reshape(batch, 1, 1, length)
+        ? Scalars.multiply(Scalars.add(attentionMask.toType(DataType.FLOAT32, false).neg(), 1f),
+            -1e9f).reshape(batch, 1, 1, length)
         : null;
     for (int l = 0; l < config.layers(); l++) {
       h = layer(l, h, maskBias, batch, length);
@@ -127,8 +129,25 @@ public final class BertEncoder {
     return layerNorm(out.addi(h), p + "output.LayerNorm");
   }
 
-  /** True when some token is padding (mask 0); without padding attention needs no mask. */
-  private static boolean hasPadding(NDArray attentionMask) {
+  /**
+   * Marks {@code attentionMask} with what the host knows about it, so the forward pass need not
+   * read the mask back from the device to find out (one synchronisation per batch on a GPU).
+   * Returns the mask.
+   */
+  public static NDArray markPadding(NDArray attentionMask, boolean padded) {
+    attentionMask.setName(padded ? MASK_PADDED : MASK_UNPADDED);
+    return attentionMask;
+  }
+
+  /**
+   * True when some token is padding (mask 0); without padding attention needs no mask. A mask
+   * marked by {@link #markPadding} is answered on the host; any other is read back.
+   */
+  static boolean hasPadding(NDArray attentionMask) {
+    String mark = attentionMask.getName();
+    if (MASK_PADDED.equals(mark) || MASK_UNPADDED.equals(mark)) {
+      return MASK_PADDED.equals(mark);
+    }
     try (NDArray min = attentionMask.min()) {
       return DeviceSyncs.readLong(min.toType(DataType.INT64, false)) == 0;
     }
@@ -148,6 +167,6 @@ public final class BertEncoder {
   public static NDArray meanPool(NDArray hidden, NDArray attentionMask) {
     NDArray mask = attentionMask.toType(DataType.FLOAT32, false).expandDims(-1);
     NDArray summed = hidden.mul(mask).sum(new int[] {1});
-    return summed.div(mask.sum(new int[] {1}).maximum(1e-9f));
+    return summed.div(Scalars.maximum(mask.sum(new int[] {1}), 1e-9f));
   }
 }

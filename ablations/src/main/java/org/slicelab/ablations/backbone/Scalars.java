@@ -4,7 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * Arithmetic with a scalar that is safe inside a recorded autograd graph.
+ * Arithmetic with a scalar that is safe inside a recorded autograd graph and costs no host-to-device
+ * copy.
  *
  * <p>DJL's {@code x.mul(2f)} / {@code x.div(2f)} on the PyTorch engine wrap the number in a
  * temporary array whose memory is a Java direct buffer ({@code from_blob}) and close it at once.
@@ -16,6 +17,13 @@ import ai.djl.ndarray.types.Shape;
  * Every number that enters a recorded graph goes through here: the explicit attention's
  * {@code muli(float)} once did not, and gave NaN gradients at two torch threads
  * ({@code GraphMemorySafetyTest} checks every method's step for such memory).
+ *
+ * <p>On a GPU the same DJL call is also a blocking upload: the temporary array is made on the
+ * host and copied to the device, and torch waits for that copy. {@code torch::full} instead fills
+ * the scalar on the device with an asynchronous kernel. So the packages a training step runs
+ * through never pass a {@code Number} to an {@code NDArray} operation
+ * ({@code NoScalarUploadsTest} enforces it); they come here, or take a scalar made once with
+ * {@link #like}.
  */
 public final class Scalars {
   private Scalars() {
@@ -40,6 +48,28 @@ public final class Scalars {
     try (NDArray scalar = scalarLike(x, value)) {
       return x.div(scalar);
     }
+  }
+
+  /** {@code x + value}, safe to differentiate. */
+  public static NDArray add(NDArray x, float value) {
+    try (NDArray scalar = scalarLike(x, value)) {
+      return x.add(scalar);
+    }
+  }
+
+  /** {@code max(x, value)} element-wise. */
+  public static NDArray maximum(NDArray x, float value) {
+    try (NDArray scalar = scalarLike(x, value)) {
+      return x.maximum(scalar);
+    }
+  }
+
+  /**
+   * A 0-dimensional array holding {@code value}, with {@code x}'s type, on {@code x}'s device,
+   * in {@code x}'s manager: for a scalar used many times (close it, or its manager, after use).
+   */
+  public static NDArray like(NDArray x, float value) {
+    return scalarLike(x, value);
   }
 
   private static NDArray scalarLike(NDArray x, float value) {

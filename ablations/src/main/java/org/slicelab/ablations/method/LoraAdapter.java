@@ -61,7 +61,8 @@ public final class LoraAdapter implements LayerAdapter {
   public void mergeInto(WeightLayer target) {
     NDArray weight = target.weight();
     try (NDArray flat = down.reshape(down.getShape().get(0), -1);
-        NDArray product = up.matMul(flat).mul(scale)) {
+        NDArray unscaled = up.matMul(flat);
+        NDArray product = Scalars.multiply(unscaled, scale)) {
       weight.addi(product.reshape(weight.getShape()));
     }
   }

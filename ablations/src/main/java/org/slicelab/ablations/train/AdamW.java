@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDScope;
 import java.util.ArrayList;
 import java.util.List;
 import org.slicelab.ablations.backbone.DeviceSyncs;
+import org.slicelab.ablations.backbone.Scalars;
 
 /**
  * AdamW (decoupled weight decay) over a list of {@link Trainable}s, with global-norm gradient
@@ -117,30 +118,43 @@ public final class AdamW {
     float stepSize = (float) (lr * bias2Sqrt / bias1);
     // host-side, shared by the step's fused updates
     double[] fusedSettings = FusedAdamW.settings(lr, BETA1, BETA2, EPS, weightDecay, steps, scale);
-    for (int i = 0; i < trainables.size(); i++) {
-      Trainable t = trainables.get(i);
-      NDArray m = first.get(i);
-      NDArray v = second.get(i);
-      if (t instanceof DenseTrainable dense && (weightDecay == 0 || dense.decaysItself())) {
-        // the whole array trains: torch's fused kernel, one pass (same update as below)
-        FusedAdamW.step(dense.array(), grads.get(i), m, v, fusedSettings);
-        t.zeroGradient();
-        continue;
-      }
-      try (NDArray scratch = grads.get(i).mul(firstScale)) {
-        m.muli(BETA1).addi(scratch);
-        v.muli(BETA2).addi(scratch.muli(scratch).muli(secondFromFirst));
-      }
-      try (NDArray delta = v.sqrt()) {
-        delta.addi(epsilon).powi(-1).muli(m).muli(-stepSize);
-        if (weightDecay > 0) {
-          try (NDArray decay = t.decayTarget().mul((float) (lr * weightDecay))) {
-            delta.subi(decay);
-          }
+    // device scalars for the element-wise path, made once per step when some trainable needs
+    // them (a Number operand would be one blocking upload per operation on a GPU)
+    StepScalars scalars = null;
+    try {
+      for (int i = 0; i < trainables.size(); i++) {
+        Trainable t = trainables.get(i);
+        NDArray m = first.get(i);
+        NDArray v = second.get(i);
+        if (t instanceof DenseTrainable dense && (weightDecay == 0 || dense.decaysItself())) {
+          // the whole array trains: torch's fused kernel, one pass (same update as below)
+          FusedAdamW.step(dense.array(), grads.get(i), m, v, fusedSettings);
+          t.zeroGradient();
+          continue;
         }
-        t.update(delta);
+        if (scalars == null) {
+          scalars = new StepScalars(m, firstScale, secondFromFirst, epsilon, stepSize,
+              (float) (lr * weightDecay));
+        }
+        try (NDArray scratch = grads.get(i).mul(scalars.firstScale)) {
+          m.muli(scalars.beta1).addi(scratch);
+          v.muli(scalars.beta2).addi(scratch.muli(scratch).muli(scalars.secondFromFirst));
+        }
+        try (NDArray delta = v.sqrt()) {
+          delta.addi(scalars.epsilon).powi(scalars.minusOne).muli(m).muli(scalars.minusStepSize);
+          if (weightDecay > 0) {
+            try (NDArray decay = t.decayTarget().mul(scalars.decay)) {
+              delta.subi(decay);
+            }
+          }
+          t.update(delta);
+        }
+        t.zeroGradient();
       }
-      t.zeroGradient();
+    } finally {
+      if (scalars != null) {
+        scalars.close();
+      }
     }
     return norm;
   }
@@ -153,6 +167,38 @@ public final class AdamW {
       squares += value * value;
     }
     return (float) Math.sqrt(squares);
+  }
+
+  /** The element-wise update's scalars as 0-dimensional arrays on the moments' device. */
+  private static final class StepScalars implements AutoCloseable {
+    final NDArray firstScale;
+    final NDArray beta1;
+    final NDArray beta2;
+    final NDArray secondFromFirst;
+    final NDArray epsilon;
+    final NDArray minusOne;
+    final NDArray minusStepSize;
+    final NDArray decay;
+
+    StepScalars(NDArray like, float firstScale, float secondFromFirst, float epsilon,
+        float stepSize, float decay) {
+      this.firstScale = Scalars.like(like, firstScale);
+      this.beta1 = Scalars.like(like, BETA1);
+      this.beta2 = Scalars.like(like, BETA2);
+      this.secondFromFirst = Scalars.like(like, secondFromFirst);
+      this.epsilon = Scalars.like(like, epsilon);
+      this.minusOne = Scalars.like(like, -1f);
+      this.minusStepSize = Scalars.like(like, -stepSize);
+      this.decay = Scalars.like(like, decay);
+    }
+
+    @Override
+    public void close() {
+      for (NDArray a : new NDArray[] {firstScale, beta1, beta2, secondFromFirst, epsilon,
+          minusOne, minusStepSize, decay}) {
+        a.close();
+      }
+    }
   }
 
   /** Releases the optimizer state. */

@@ -3,6 +3,7 @@ package org.slicelab.ablations.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import org.slicelab.ablations.backbone.BertEncoder;
 import org.slicelab.ablations.model.Examples;
 
 /**
@@ -48,7 +49,8 @@ public record EncodedDataset(long[][] inputIds, long[][] attentionMask, long[][]
 
   /**
    * The batch as arrays in {@code manager}: input ids, attention mask, token types, labels.
-   * Columns after the longest real sequence are cut off (they are padding everywhere).
+   * Columns after the longest real sequence are cut off (they are padding everywhere); the mask
+   * carries whether padding is left ({@link BertEncoder#markPadding}), known here on the host.
    */
   @Override
   public NDList toArrays(NDManager manager) {
@@ -61,11 +63,23 @@ public record EncodedDataset(long[][] inputIds, long[][] attentionMask, long[][]
         }
       }
     }
+    long[][] maskRows = cut(attentionMask, width);
     NDArray ids = manager.create(cut(inputIds, width));
-    NDArray mask = manager.create(cut(attentionMask, width));
+    NDArray mask = BertEncoder.markPadding(manager.create(maskRows), hasZero(maskRows));
     NDArray types = manager.create(cut(tokenTypeIds, width));
     NDArray y = manager.create(labels);
     return new NDList(ids, mask, types, y);
+  }
+
+  private static boolean hasZero(long[][] rows) {
+    for (long[] row : rows) {
+      for (long value : row) {
+        if (value == 0) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static long[][] cut(long[][] rows, int width) {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.norm.BatchNorm;
 import java.util.List;
+import org.slicelab.ablations.backbone.Scalars;
 
 /**
  * Keras {@code BatchNormalization} in inference mode, always: {@code (x - mean) / sqrt(var + eps)
@@ -73,7 +74,7 @@ final class BatchNormOp implements GraphOp {
 
   /** The per-channel factor {@code gamma / sqrt(var + eps)}. */
   NDArray scale() {
-    return gamma.div(variance.add(epsilon).sqrt());
+    return gamma.div(Scalars.add(variance, epsilon).sqrt());
   }
 
   /** The per-channel offset {@code beta - mean * scale}, given {@link #scale()}. */
