@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slicelab.spark.results.RunLock;
+import org.slicelab.spark.sweep.LocalGpus;
 import org.slicelab.spark.sweep.SweepOptions;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -39,6 +40,12 @@ public final class SweepRunOptions {
           + "executor cores / task slots)")
   int torchThreads;
 
+  @Option(names = "--local-gpus", paramLabel = "N", defaultValue = "auto",
+      description = "with a local master: GPUs to hand to trials, one per trial at a time; auto "
+          + "(every GPU the PyTorch engine sees, none on a CPU build), 0 (CPU only) or a count "
+          + "(default: ${DEFAULT-VALUE}); a cluster uses Spark's GPU addresses instead")
+  String localGpus;
+
   @Option(names = "--conf", paramLabel = "KEY=VALUE",
       description = "extra Spark setting (repeatable), e.g. --conf spark.task.cpus=2")
   Map<String, String> conf = new LinkedHashMap<>();
@@ -62,6 +69,17 @@ public final class SweepRunOptions {
   /** The sweep's options for {@code grid} into {@code out}. */
   SweepOptions toSweepOptions(Path grid, String out, boolean dryRun) {
     return new SweepOptions(grid, out, master, trialTimeout, retryFailed, dryRun,
-        allowCpuFallback, torchThreads, conf);
+        allowCpuFallback, torchThreads, localGpuCount(), conf);
+  }
+
+  private int localGpuCount() {
+    if (localGpus.equals("auto")) {
+      return LocalGpus.AUTO;
+    }
+    if (!localGpus.matches("\\d{1,4}")) {
+      throw new IllegalArgumentException("option '--local-gpus' = " + localGpus
+          + " is invalid: must be auto, 0 (CPU only) or a number of GPUs");
+    }
+    return Integer.parseInt(localGpus);
   }
 }

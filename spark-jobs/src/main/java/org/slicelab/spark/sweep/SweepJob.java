@@ -118,6 +118,9 @@ public final class SweepJob {
           grid.name(), 0, null);
     }
 
+    // a local master's GPUs, checked before anything is written
+    int localGpus = LocalGpus.resolve(options.localGpus(), context != null ? context.master()
+        : sparkConf(options, grid).get("spark.master"));
     store.prepare();
     store.cleanStaging(Duration.ofHours(12));
     RunInfo.GitState git = RunInfo.gitState();
@@ -141,7 +144,10 @@ public final class SweepJob {
       log.printf("[sweep] %s on %s (app %s), writing to %s%n", sweepId, jsc.master(),
           jsc.sc().applicationId(), store.location());
       long trialsStart = System.nanoTime();
-      TrialCounts.Tally tally = execute(jsc, options, grid, plan, store, run, log);
+      if (localGpus > 0) {
+        log.printf("[sweep] %d local GPU(s): one trial per GPU at a time%n", localGpus);
+      }
+      TrialCounts.Tally tally = execute(jsc, options, grid, plan, store, run, localGpus, log);
       TrialCounts counts = tally.counts();
       log.printf(java.util.Locale.ROOT, "[sweep] %d ran (%d ok, %d failed, %d diverged, %d timeout,"
               + " %d crashed) in %.1f s: grid and plan %.1f s, Spark start %.1f s, trials %.1f s "
@@ -165,7 +171,7 @@ public final class SweepJob {
   }
 
   private static TrialCounts.Tally execute(JavaSparkContext jsc, SweepOptions options, Grid grid,
-      SweepPlan plan, ResultStore store, RunInfo run, PrintStream log) {
+      SweepPlan plan, ResultStore store, RunInfo run, int localGpus, PrintStream log) {
     List<TrialInput> inputs = new ArrayList<>();
     Map<String, PlannedTrial> planned = new HashMap<>();
     for (PlannedTrial trial : plan.toRun()) {
@@ -174,7 +180,7 @@ public final class SweepJob {
     }
     int n = inputs.size();
     TrialTask task = new TrialTask(options.trialTimeoutSeconds(), options.allowCpuFallback(),
-        options.torchThreads());
+        options.torchThreads(), localGpus);
     BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
     String group = "slicelab-" + run.sweepId();
     jsc.setJobGroup(group, "SliceLab sweep " + grid.name(), true);

@@ -17,11 +17,13 @@ import java.util.Map;
  * @param dryRun print the plan and exit without starting Spark or writing
  * @param allowCpuFallback run on CPU when a GPU is assigned but the engine sees none
  * @param torchThreads torch intra-op threads per trial, 0 = the task's CPUs
+ * @param localGpus GPUs a local-mode sweep hands to its trials, one per trial:
+ *     {@link LocalGpus#AUTO} (every GPU the engine sees), 0 (CPU only) or a count
  * @param sparkConf extra Spark settings ({@code --conf KEY=VALUE}), applied last
  */
 public record SweepOptions(Path grid, String out, String master, long trialTimeoutSeconds,
     boolean retryFailed, boolean dryRun, boolean allowCpuFallback, int torchThreads,
-    Map<String, String> sparkConf) {
+    int localGpus, Map<String, String> sparkConf) {
 
   /** Validates and copies. */
   public SweepOptions {
@@ -36,11 +38,19 @@ public record SweepOptions(Path grid, String out, String master, long trialTimeo
       throw new IllegalArgumentException("option '--torch-threads' = " + torchThreads
           + " is invalid: must be >= 0 (0 = spark.task.cpus)");
     }
+    if (localGpus < LocalGpus.AUTO) {
+      throw new IllegalArgumentException("option '--local-gpus' = " + localGpus
+          + " is invalid: must be auto, 0 (CPU only) or a number of GPUs");
+    }
     sparkConf = sparkConf == null ? Map.of() : new LinkedHashMap<>(sparkConf);
   }
 
-  /** Options with defaults: no timeout, no retry, no dry run, no fallback, automatic threads. */
+  /**
+   * Options with defaults: no timeout, no retry, no dry run, no fallback, automatic threads,
+   * every local GPU.
+   */
   public static SweepOptions of(Path grid, String out, String master) {
-    return new SweepOptions(grid, out, master, 0, false, false, false, 0, Map.of());
+    return new SweepOptions(grid, out, master, 0, false, false, false, 0, LocalGpus.AUTO,
+        Map.of());
   }
 }

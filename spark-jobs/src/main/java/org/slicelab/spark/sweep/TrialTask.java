@@ -36,7 +36,9 @@ import scala.runtime.AbstractFunction1;
  * the executor JVM.
  *
  * <p>Device: when Spark assigned the task GPU addresses ({@code spark.task.resource.gpu.amount}),
- * the trial runs on {@code Device.gpu(first address)}; if the PyTorch engine sees no GPU the
+ * the trial runs on {@code Device.gpu(first address)}; in local mode, where Spark assigns none,
+ * it takes a free GPU from {@link LocalGpus} when the sweep hands some out. If the PyTorch engine
+ * sees no GPU for an assigned address the
  * attempt fails with a clear message, or runs on CPU with {@code cpu_fallback} recorded when
  * {@code --allow-cpu-fallback} was given. Torch intra-op threads: {@code --torch-threads}, else
  * the task's CPUs ({@code spark.task.cpus}, i.e. executor cores / task slots), so concurrent
@@ -53,16 +55,20 @@ public final class TrialTask extends AbstractFunction1<Iterator<TrialInput>, Tri
   private final long timeoutSeconds;
   private final boolean allowCpuFallback;
   private final int torchThreads;
+  private final int localGpus;
 
   /**
    * @param timeoutSeconds per-trial limit, 0 = none
    * @param allowCpuFallback run on CPU when GPUs are assigned but the engine sees none
    * @param torchThreads torch intra-op threads per trial, 0 = the task's CPUs
+   * @param localGpus GPUs a local-mode sweep hands out ({@link LocalGpus}), 0 = none
    */
-  public TrialTask(long timeoutSeconds, boolean allowCpuFallback, int torchThreads) {
+  public TrialTask(long timeoutSeconds, boolean allowCpuFallback, int torchThreads,
+      int localGpus) {
     this.timeoutSeconds = timeoutSeconds;
     this.allowCpuFallback = allowCpuFallback;
     this.torchThreads = torchThreads;
+    this.localGpus = localGpus;
   }
 
   @Override
@@ -83,6 +89,7 @@ public final class TrialTask extends AbstractFunction1<Iterator<TrialInput>, Tri
     int threads = torchThreads > 0 ? torchThreads
         : Math.max(1, context == null ? 1 : context.cpus());
     TrialSpec spec = null;
+    int localGpu = -1;
     try {
       spec = TrialSpec.fromJson(input.specJson());
       if (!spec.trialId().equals(input.trialId())) {
@@ -106,6 +113,10 @@ public final class TrialTask extends AbstractFunction1<Iterator<TrialInput>, Tri
         } else {
           device = Device.gpu(gpuIndex(addresses[0], visible));
         }
+      } else if (localGpus > 0) {
+        localGpu = takeLocalGpu();
+        gpuAddress = String.valueOf(localGpu);
+        device = Device.gpu(localGpu);
       }
       TrialResult result = runWithTimeout(spec, device, threads, started);
       String error = result.error();
@@ -126,6 +137,19 @@ public final class TrialTask extends AbstractFunction1<Iterator<TrialInput>, Tri
           TrialStatus.FAILED.label(), TrialResult.describe(e), metrics, List.of(),
           provenance(device), device.toString(), gpuAddress, fallback, executorId, started,
           System.currentTimeMillis(), threads, sparkAttempt);
+    } finally {
+      if (localGpu >= 0) {
+        LocalGpus.shared(localGpus).give(localGpu);
+      }
+    }
+  }
+
+  private int takeLocalGpu() {
+    try {
+      return LocalGpus.shared(localGpus).take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TaskInterrupted(e);
     }
   }
 

@@ -77,7 +77,7 @@ class DesignPlanTest {
         0.8, 0.8);
     results.commitPanels();
     SweepOptions options = new SweepOptions(grid, out.toString(), "local[1]", 0, false, true,
-        false, 0, Map.of());
+        false, 0, 0, Map.of());
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     Map<String, Object> plan = SweepTestSupport.withSpark(spark -> DesignPlan.compute(options,
         3, 2, 1.0, spark, 2, new PrintStream(bytes, true, StandardCharsets.UTF_8)));
