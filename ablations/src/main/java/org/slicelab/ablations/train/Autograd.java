@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import org.slicelab.ablations.backbone.CudaRuntime;
 
 /**
  * Per-thread autograd on the PyTorch engine.
@@ -14,6 +15,8 @@ import ai.djl.pytorch.jni.JniUtils;
  */
 public final class Autograd {
   static {
+    // before DJL looks for a CUDA runtime (a no-op with the CPU natives)
+    CudaRuntime.exposeBundled();
     Engine.getEngine("PyTorch");
   }
 

@@ -4,10 +4,13 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.LibUtils;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.slicelab.ablations.backbone.CudaRuntime;
 
 /**
  * The GPU node check ({@code slicelab gpu-check}): whether the PyTorch natives load, which GPUs
@@ -38,6 +41,8 @@ public final class GpuNodeCheck {
     out.put("command", "gpu-check");
     out.put("host", Provenance.host());
     Engine engine;
+    Optional<Path> bundled = CudaRuntime.exposeBundled();
+    out.put("bundled_cuda_runtime", bundled.map(String::valueOf).orElse(""));
     try {
       engine = Engine.getEngine("PyTorch");
       out.put("natives_loaded", true);
@@ -46,8 +51,11 @@ public final class GpuNodeCheck {
     } catch (RuntimeException | Error e) {
       out.put("natives_loaded", false);
       out.put("engine_error", String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+      String hint = bundled.isEmpty() ? "" : "; with the CUDA natives DJL looks for a download "
+          + "when CUDA shows no GPU: is an NVIDIA driver for CUDA 12.4 (550.54 or newer) "
+          + "installed? nvidia-smi lists " + GpuInfo.list().size() + " GPU(s)";
       return verdict(out, "engine_failed", "the PyTorch natives do not load on " + out.get("host")
-          + ": " + out.get("engine_error"), log);
+          + ": " + out.get("engine_error") + hint, log);
     }
     int gpus = engine.getGpuCount();
     out.put("gpus_seen", gpus);
@@ -58,7 +66,7 @@ public final class GpuNodeCheck {
       return verdict(out, "no_gpu", "no GPU: the PyTorch engine on " + out.get("host")
           + " sees none (" + (GpuInfo.list().isEmpty() ? "nvidia-smi lists none either"
           : "nvidia-smi lists " + GpuInfo.list().size() + ": CPU-only natives? build with "
-          + "SLICELAB_PROFILE=gpu, or no CUDA runtime >= 12.4 for DJL to find") + ")", log);
+          + "SLICELAB_PROFILE=gpu") + ")", log);
     }
     TrialRunner runner = new TrialRunner();
     List<Map<String, Object>> trials = new ArrayList<>();

@@ -1,5 +1,6 @@
 package org.slicelab.spark.cli;
 
+import org.slicelab.ablations.backbone.CudaRuntime;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -53,6 +54,8 @@ public final class SliceLab implements Runnable {
 
   /** Runs the command line and returns its exit code (2 for usage errors). */
   public static int run(String... args) {
+    // before any command touches the engine (a no-op with the CPU natives)
+    CudaRuntime.exposeBundled();
     CommandLine cli = new CommandLine(new SliceLab());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     TrialOptions.addTo(cli.getSubcommands().get("trial").getCommandSpec());

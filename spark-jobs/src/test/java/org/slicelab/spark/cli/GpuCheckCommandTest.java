@@ -21,6 +21,7 @@ class GpuCheckCommandTest {
     Map<String, Object> json = run.json();
     assertEquals("no_gpu", json.get("verdict"), json.toString());
     assertEquals(true, json.get("natives_loaded"));
+    assertEquals("", json.get("bundled_cuda_runtime"), "the CPU natives bundle no CUDA runtime");
     assertEquals(0, json.get("gpus_seen"));
     assertEquals(List.of(), json.get("nvidia_smi"));
     assertTrue(((String) json.get("message")).startsWith("no GPU: the PyTorch engine on "),
