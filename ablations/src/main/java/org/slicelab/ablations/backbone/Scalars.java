@@ -2,6 +2,7 @@ package org.slicelab.ablations.backbone;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import java.util.function.BinaryOperator;
 
 /**
  * Arithmetic with a scalar that is safe inside a recorded autograd graph and costs no host-to-device
@@ -31,37 +32,27 @@ public final class Scalars {
 
   /** {@code x * value}, safe to differentiate. */
   public static NDArray multiply(NDArray x, float value) {
-    try (NDArray scalar = scalarLike(x, value)) {
-      return x.mul(scalar);
-    }
+    return withScalar(x, value, NDArray::mul);
   }
 
   /** {@code x *= value} in place, safe to differentiate; returns {@code x}. */
   public static NDArray multiplyInPlace(NDArray x, float value) {
-    try (NDArray scalar = scalarLike(x, value)) {
-      return x.muli(scalar);
-    }
+    return withScalar(x, value, NDArray::muli);
   }
 
   /** {@code x / value}, safe to differentiate. */
   public static NDArray divide(NDArray x, float value) {
-    try (NDArray scalar = scalarLike(x, value)) {
-      return x.div(scalar);
-    }
+    return withScalar(x, value, NDArray::div);
   }
 
   /** {@code x + value}, safe to differentiate. */
   public static NDArray add(NDArray x, float value) {
-    try (NDArray scalar = scalarLike(x, value)) {
-      return x.add(scalar);
-    }
+    return withScalar(x, value, NDArray::add);
   }
 
   /** {@code max(x, value)} element-wise. */
   public static NDArray maximum(NDArray x, float value) {
-    try (NDArray scalar = scalarLike(x, value)) {
-      return x.maximum(scalar);
-    }
+    return withScalar(x, value, NDArray::maximum);
   }
 
   /**
@@ -69,10 +60,13 @@ public final class Scalars {
    * in {@code x}'s manager: for a scalar used many times (close it, or its manager, after use).
    */
   public static NDArray like(NDArray x, float value) {
-    return scalarLike(x, value);
+    return x.getManager().full(new Shape(), value, x.getDataType());
   }
 
-  private static NDArray scalarLike(NDArray x, float value) {
-    return x.getManager().full(new Shape(), value, x.getDataType());
+  /** {@code op(x, scalar)} with a device scalar closed afterwards. */
+  private static NDArray withScalar(NDArray x, float value, BinaryOperator<NDArray> op) {
+    try (NDArray scalar = like(x, value)) {
+      return op.apply(x, scalar);
+    }
   }
 }
