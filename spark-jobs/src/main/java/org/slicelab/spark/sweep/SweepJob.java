@@ -118,9 +118,9 @@ public final class SweepJob {
           grid.name(), 0, null);
     }
 
-    // a local master's GPUs, checked before anything is written
-    int localGpus = LocalGpus.resolve(options.localGpus(), context != null ? context.master()
-        : sparkConf(options, grid).get("spark.master"));
+    // a local master's GPUs, checked before anything is written (only when trials will run)
+    int localGpus = plan.toRun().isEmpty() ? 0 : LocalGpus.resolve(options.localGpus(),
+        context != null ? context.master() : sparkConf(options, grid).get("spark.master"));
     store.prepare();
     store.cleanStaging(Duration.ofHours(12));
     RunInfo.GitState git = RunInfo.gitState();
