@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.commons.math3.distribution.BinomialDistribution;
 import org.apache.commons.math3.distribution.TDistribution;
 import org.apache.commons.math3.stat.correlation.SpearmansCorrelation;
 
@@ -84,6 +85,49 @@ public record OutcomeCorrelation(List<Long> seeds, List<Double> perSeed, int con
     }
     return new OutcomeCorrelation(List.copyOf(seeds), List.copyOf(rhos), configurations, mean,
         low, high, verdict(low, high));
+  }
+
+  /**
+   * For a scope of exactly two configurations, where a rank correlation within a seed is not
+   * defined: in how many seeds the configuration with more step-0 slice energy was also the
+   * more accurate one (concordant) or the less accurate one (discordant), and the two-sided sign
+   * test of "either order is as likely". Seeds with a tie in energy or accuracy, or with one
+   * configuration only, count in neither. Exploratory: added after the vision confirmatory
+   * run's outcomes had been seen, so it gives no verdict.
+   *
+   * @param concordant seeds where more energy went with higher accuracy
+   * @param discordant seeds where more energy went with lower accuracy
+   * @param signTestP two-sided sign-test p value over the scored seeds (1 with none)
+   */
+  public record Concordance(int concordant, int discordant, double signTestP) {
+    /** The concordance of {@code points}, or null unless they hold exactly two configurations. */
+    public static Concordance of(List<Point> points) {
+      if (points.stream().map(Point::configuration).distinct().count() != 2) {
+        return null;
+      }
+      Map<Long, List<Point>> bySeed = new TreeMap<>();
+      points.forEach(p -> bySeed.computeIfAbsent(p.seed(), s -> new ArrayList<>()).add(p));
+      int concordant = 0;
+      int discordant = 0;
+      for (List<Point> pair : bySeed.values()) {
+        if (pair.size() != 2) {
+          continue;
+        }
+        double sign = Math.signum(pair.get(0).energy() - pair.get(1).energy())
+            * Math.signum(pair.get(0).accuracy() - pair.get(1).accuracy());
+        concordant += sign > 0 ? 1 : 0;
+        discordant += sign < 0 ? 1 : 0;
+      }
+      int n = concordant + discordant;
+      double p = 1;
+      if (n > 0) {
+        int extreme = Math.max(concordant, discordant);
+        // P(X >= extreme) for X ~ Binomial(n, 1/2), doubled
+        p = Math.min(1, 2 * (1 - new BinomialDistribution(n, 0.5)
+            .cumulativeProbability(extreme - 1)));
+      }
+      return new Concordance(concordant, discordant, p);
+    }
   }
 
   /** yes, no or inconclusive from the interval (NaN ends: inconclusive). */

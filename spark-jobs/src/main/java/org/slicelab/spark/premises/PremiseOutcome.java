@@ -117,6 +117,10 @@ public final class PremiseOutcome {
       row.put("ci_high", nullable(c.ciHigh()));
       row.put("ci_level", OutcomeCorrelation.LEVEL);
       row.put("predictive", c.verdict());
+      OutcomeCorrelation.Concordance pairs = OutcomeCorrelation.Concordance.of(points);
+      row.put("concordant_seeds", pairs == null ? null : pairs.concordant());
+      row.put("discordant_seeds", pairs == null ? null : pairs.discordant());
+      row.put("sign_test_p", pairs == null ? null : pairs.signTestP());
       outcomeRows.add(row);
     }
     return new Rows(outcomeRows, trialRows);
@@ -130,18 +134,34 @@ public final class PremiseOutcome {
         + "slices, against its test accuracy. Spearman's rho within each seed, the mean over "
         + "seeds with a " + Math.round(OutcomeCorrelation.LEVEL * 100) + "% t interval; "
         + "predictive `yes` when the interval excludes 0, `no` when it lies inside +-"
-        + OutcomeCorrelation.NEGLIGIBLE + ". \"Any slice works\" predicts no dependence.\n\n"
+        + OutcomeCorrelation.NEGLIGIBLE + ". \"Any slice works\" predicts no dependence. "
+        + "A scope of two configurations has no rank correlation within a seed; its last column "
+        + "counts the seeds where the configuration with more step-0 energy was the more "
+        + "accurate one, with a two-sided sign test (exploratory: added after the vision "
+        + "confirmatory run's outcomes had been seen, no verdict).\n\n"
         + "| scope | trials | configurations | seeds | rho per seed | mean rho | interval "
-        + "| predictive |\n| --- | ---: | ---: | ---: | --- | ---: | --- | --- |\n");
+        + "| predictive | more energy, more accurate (2 configurations) |\n"
+        + "| --- | ---: | ---: | ---: | --- | ---: | --- | --- | --- |\n");
     for (Map<String, Object> r : rows.outcome()) {
       md.append("| ").append(r.get("scope")).append(" | ").append(r.get("trials"))
           .append(" | ").append(r.get("configurations")).append(" | ").append(r.get("seeds"))
           .append(" | ").append(r.get("spearman_per_seed")).append(" | ")
           .append(number(r.get("spearman_mean"))).append(" | [")
           .append(number(r.get("ci_low"))).append(", ").append(number(r.get("ci_high")))
-          .append("] | ").append(r.get("predictive")).append(" |\n");
+          .append("] | ").append(r.get("predictive")).append(" | ").append(concordance(r))
+          .append(" |\n");
     }
     return md.toString();
+  }
+
+  private static String concordance(Map<String, Object> r) {
+    if (r.get("concordant_seeds") == null) {
+      return "-";
+    }
+    int concordant = (Integer) r.get("concordant_seeds");
+    int scored = concordant + (Integer) r.get("discordant_seeds");
+    return concordant + " of " + scored + " seeds (sign test p = "
+        + String.format(java.util.Locale.ROOT, "%.2g", (Double) r.get("sign_test_p")) + ")";
   }
 
   private static String number(Object v) {

@@ -80,4 +80,24 @@ class OutcomeCorrelationTest {
     assertEquals(0.8, c.mean(), 1e-12);
     assertEquals(OutcomeCorrelation.YES, c.verdict(), c.toString());
   }
+
+  @Test
+  void twoConfigurationsCountConcordantSeedsWithASignTest() {
+    List<OutcomeCorrelation.Point> points = new ArrayList<>();
+    for (long seed = 1; seed <= 10; seed++) {
+      points.addAll(seed(seed, new double[] {0.02, 0.002}, new double[] {0.79, 0.76}));
+    }
+    points.addAll(seed(11, new double[] {0.02, 0.002}, new double[] {0.75, 0.76})); // discordant
+    points.addAll(seed(12, new double[] {0.02, 0.002}, new double[] {0.76, 0.76})); // tie
+    points.add(new OutcomeCorrelation.Point("c0", 13, 0.02, 0.8)); // one arm only
+    OutcomeCorrelation.Concordance c = OutcomeCorrelation.Concordance.of(points);
+    assertEquals(10, c.concordant());
+    assertEquals(1, c.discordant());
+    // two-sided: 2 * P(X >= 10), X ~ Binomial(11, 1/2) = 2 * 12 / 2048
+    assertEquals(24.0 / 2048, c.signTestP(), 1e-12);
+    assertEquals(1.0, OutcomeCorrelation.Concordance.of(seed(1, new double[] {1, 2},
+        new double[] {0.5, 0.5})).signTestP(), "no scored seed: p = 1");
+    assertEquals(null, OutcomeCorrelation.Concordance.of(seed(1, new double[] {1, 2, 3},
+        new double[] {1, 2, 3})), "three configurations have a rank correlation instead");
+  }
 }

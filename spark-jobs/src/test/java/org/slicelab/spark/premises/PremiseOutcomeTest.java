@@ -91,6 +91,8 @@ class PremiseOutcomeTest {
       assertEquals("1:1.000 2:-1.000", all.getAs("spearman_per_seed"));
       assertEquals(0.0, (double) all.getAs("spearman_mean"), 1e-12);
       assertEquals(OutcomeCorrelation.INCONCLUSIVE, all.getAs("predictive"));
+      assertTrue(all.isNullAt(all.fieldIndex("concordant_seeds")),
+          "five configurations: a rank correlation, no two-configuration count");
       assertEquals("1:1.000 2:-1.000", byScope.get("rank").getAs("spearman_per_seed"));
       // one configuration per seed: no rank correlation
       assertEquals(0L, (long) byScope.get("position").getAs("seeds"));
