@@ -23,25 +23,36 @@ import org.apache.parquet.schema.Types;
 /**
  * Writes flat rows ({@code column -> String / Integer / Long / Double / Boolean / null}) to one
  * local Parquet file (snappy), from the driver, without a Spark job. The schema is taken from the
- * first non-null value of each column; every column is optional. Spark reads the file as usual
- * ({@code spark.read().parquet(dir)}).
+ * first non-null value of each column, or from a declared type: a column that may be null in
+ * every row of one file but not of another (one partition of a table per file) must be declared,
+ * or the files disagree on its type and Spark cannot read them together. Every column is
+ * optional. Spark reads the file as usual ({@code spark.read().parquet(dir)}).
  */
 public final class ParquetTable {
+  /** Marks a column seen only as null so far (a string unless declared). */
+  private static final Object NONE = new Object();
+
   private ParquetTable() {
   }
 
-  /** Writes {@code rows} to {@code file}, replacing it. */
+  /** Writes {@code rows} to {@code file}, replacing it; column types from the values. */
   public static void write(Path file, String name, List<Map<String, Object>> rows) {
+    write(file, name, rows, Map.of());
+  }
+
+  /**
+   * Writes {@code rows} to {@code file}, replacing it; {@code declared} gives the type of a
+   * column (an example value, e.g. {@code 0.0} or {@code 0L}) that may be null in every row.
+   */
+  public static void write(Path file, String name, List<Map<String, Object>> rows,
+      Map<String, Object> declared) {
     Map<String, Object> examples = new LinkedHashMap<>();
     for (Map<String, Object> row : rows) {
-      row.forEach((k, v) -> {
-        if (v != null && !examples.containsKey(k)) {
-          examples.put(k, v);
-        } else {
-          examples.putIfAbsent(k, null);
-        }
-      });
+      // the first non-null value of a column decides its type
+      row.forEach((k, v) -> examples.merge(k, v == null ? NONE : v,
+          (seen, value) -> seen == NONE ? value : seen));
     }
+    examples.replaceAll((k, v) -> declared.containsKey(k) ? declared.get(k) : v);
     Types.MessageTypeBuilder builder = Types.buildMessage();
     List<String> columns = new ArrayList<>(examples.keySet());
     for (String c : columns) {

@@ -53,7 +53,8 @@ public final class PremisesOutput {
     try {
       for (Map.Entry<String, List<Map<String, Object>>> table : result.tables().entrySet()) {
         ParquetTable.write(staging.resolve(table.getKey()).resolve("part-00000.parquet"),
-            table.getKey(), table.getValue());
+            table.getKey(), table.getValue(), table.getKey().equals(PremiseOutcome.TABLE)
+                ? PremiseOutcome.NULLABLE_COLUMNS : Map.of());
       }
       Files.createDirectories(staging.resolve(slug));
       List<Path> figures = PremisesFigures.write(staging.resolve(slug), result.tables(),
