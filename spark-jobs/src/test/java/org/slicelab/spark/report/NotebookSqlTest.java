@@ -26,10 +26,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slicelab.spark.cli.SliceLab;
+import org.slicelab.spark.sweep.SweepTestSupport;
 
 /**
  * Parses every Zeppelin note in notebooks-zeppelin/ and runs every {@code %spark.sql} paragraph
- * through Spark SQL against the tables of a real tiny Figure 2 run, with the note parameter
+ * through Spark SQL against the tables of a real tiny Figure 2 run (and, for the premises note,
+ * of a real tiny premises run with its outcome on that Figure 2 run), with the note parameter
  * {@code results} substituted the way Zeppelin does. Fails on any SQL error, on a query that
  * returns no rows, and on chart settings naming columns the query does not return.
  */
@@ -45,6 +47,7 @@ class NotebookSqlTest {
 
   static SparkSession spark;
   static Path results;
+  static Path premises;
 
   @BeforeAll
   static void tinyRun() {
@@ -52,6 +55,13 @@ class NotebookSqlTest {
     // the tiny grid's injected fault leaves one trial not ok: exit 3, the tables are complete
     assertEquals(SliceLab.EXIT_NOT_ALL_OK, run.first().exitCode(), run.first().stderr());
     results = run.out();
+    premises = run.dir().resolve("premises");
+    SweepTestSupport.CliRun tiny = SweepTestSupport.cli("premises", "--pair",
+        "all-minilm-l6-v2", "spam-assassin", "--targets", "output.dense", "--train-size", "12",
+        "--max-len", "8", "--ranks", "1", "--positions", "2", "--random-positions", "0",
+        "--null-draws", "2", "--results", results.toString(), "--master", "local[2]", "--out",
+        premises.toString());
+    assertEquals(0, tiny.exitCode(), tiny.stderr());
     spark = ReportTestSupport.spark();
   }
 
@@ -69,8 +79,8 @@ class NotebookSqlTest {
   }
 
   @Test
-  void bothNotesExist() throws Exception {
-    assertEquals(List.of("figure2.zpln", "sweep-health.zpln"), notes().stream()
+  void everyNoteExists() throws Exception {
+    assertEquals(List.of("figure2.zpln", "premises.zpln", "sweep-health.zpln"), notes().stream()
         .map(p -> p.getFileName().toString()).toList());
   }
 
@@ -117,8 +127,9 @@ class NotebookSqlTest {
           continue;
         }
         String where = file.getFileName() + " / " + p.path("title").asText();
+        Path input = file.getFileName().toString().equals("premises.zpln") ? premises : results;
         String sql = substitute(text.substring("%spark.sql\n".length()),
-            Map.of("results", results.toString()));
+            Map.of("results", input.toString()));
         List<String> statements = split(sql);
         assertFalse(statements.isEmpty(), where);
         Dataset<Row> last = null;
