@@ -7,6 +7,7 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -62,8 +63,9 @@ public final class CudaRuntime {
 
   /**
    * Finds the first {@code cu} natives described on {@code loader}'s classpath, extracts their
-   * {@code libcudart} into {@code cacheRoot/<version>-<flavor>/libcudart.so} (once; atomically)
-   * and prepends that directory to {@code jna.library.path}.
+   * {@code libcudart} into {@code cacheRoot/<version>-<flavor>-<classifier>-<runtime file>/}
+   * {@code libcudart.so} (once, atomically, readable by all: a cache may be shared by users and
+   * machines) and prepends that directory to {@code jna.library.path}.
    */
   static Optional<Path> expose(ClassLoader loader, Path cacheRoot) {
     try {
@@ -82,7 +84,8 @@ public final class CudaRuntime {
                 + "(" + url + ") list no libcudart in 'libraries'"));
         String resource = "pytorch/" + flavor + "/" + natives.getProperty("classifier") + "/"
             + runtime;
-        Path dir = cacheRoot.resolve(natives.getProperty("version", "unknown") + "-" + flavor);
+        Path dir = cacheRoot.resolve(natives.getProperty("version", "unknown") + "-" + flavor
+            + "-" + natives.getProperty("classifier") + "-" + runtime);
         Path library = dir.resolve("libcudart.so");
         if (!Files.exists(library)) {
           extract(loader, resource, library);
@@ -106,6 +109,9 @@ public final class CudaRuntime {
             + " but the classpath does not hold it (a broken natives jar?)");
       }
       Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+      if (Files.getFileStore(partial).supportsFileAttributeView("posix")) {
+        Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-r--r--"));
+      }
       AtomicFiles.replace(partial, library);
     } finally {
       Files.deleteIfExists(partial);

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.slicelab.ablations.backbone.CudaRuntime;
 import org.slicelab.ablations.backbone.FloatTensor;
 import org.slicelab.ablations.backbone.Backbone;
 import org.slicelab.ablations.backbone.Backbones;
@@ -30,6 +31,12 @@ import org.slicelab.ablations.train.EncodedDataset;
  * the first trial of an executor pays the loading cost. Thread-safe.
  */
 public final class TrialResources {
+  static {
+    // data loading reaches DJL's native libraries (the tokenizer) before any engine call: expose
+    // the natives' CUDA runtime first (a no-op with the CPU natives)
+    CudaRuntime.exposeBundled();
+  }
+
   private static final TrialResources SHARED = new TrialResources();
 
   private final Map<String, TextTokenizer> tokenizers = new ConcurrentHashMap<>();

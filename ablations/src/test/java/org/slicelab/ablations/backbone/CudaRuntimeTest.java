@@ -85,9 +85,11 @@ class CudaRuntimeTest {
     Path cache = dir.resolve("cache");
     try (URLClassLoader loader = loader(cpu, cuda)) {
       Optional<Path> exposed = CudaRuntime.expose(loader, cache);
-      Path expected = cache.resolve("2.5.1-20241113-cu124");
+      Path expected = cache.resolve("2.5.1-20241113-cu124-linux-x86_64-libcudart-8774224f.so.12");
       assertEquals(Optional.of(expected), exposed);
       assertArrayEquals(RUNTIME, Files.readAllBytes(expected.resolve("libcudart.so")));
+      assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+          Files.getPosixFilePermissions(expected.resolve("libcudart.so"))), "readable by all");
       assertEquals(expected + java.io.File.pathSeparator + "/opt/user/lib",
           System.getProperty(CudaRuntime.JNA_PATH));
 

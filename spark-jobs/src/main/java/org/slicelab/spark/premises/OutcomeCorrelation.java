@@ -110,7 +110,8 @@ public record OutcomeCorrelation(List<Long> seeds, List<Double> perSeed, int con
       int concordant = 0;
       int discordant = 0;
       for (List<Point> pair : bySeed.values()) {
-        if (pair.size() != 2) {
+        if (pair.size() != 2
+            || pair.get(0).configuration().equals(pair.get(1).configuration())) {
           continue;
         }
         double sign = Math.signum(pair.get(0).energy() - pair.get(1).energy())
@@ -122,9 +123,9 @@ public record OutcomeCorrelation(List<Long> seeds, List<Double> perSeed, int con
       double p = 1;
       if (n > 0) {
         int extreme = Math.max(concordant, discordant);
-        // P(X >= extreme) for X ~ Binomial(n, 1/2), doubled
-        p = Math.min(1, 2 * (1 - new BinomialDistribution(n, 0.5)
-            .cumulativeProbability(extreme - 1)));
+        // P(X >= extreme) = P(X <= n - extreme) for X ~ Binomial(n, 1/2), doubled
+        p = Math.min(1, 2 * new BinomialDistribution(n, 0.5)
+            .cumulativeProbability(n - extreme));
       }
       return new Concordance(concordant, discordant, p);
     }

@@ -32,12 +32,6 @@ public final class PremiseOutcome {
   }
 
   /**
-   * The rows of both tables.
-   *
-   * @param outcome rows of {@value #TABLE}
-   * @param trials rows of {@value #TRIALS_TABLE}
-   */
-  /**
    * Columns that can be null in every row of one pair (no seed with a rank correlation, no scope
    * of two configurations), declared so that every pair's file gives them the same type.
    */
@@ -45,6 +39,12 @@ public final class PremiseOutcome {
       "ci_low", 0.0, "ci_high", 0.0, "concordant_seeds", 0L, "discordant_seeds", 0L,
       "sign_test_p", 0.0);
 
+  /**
+   * The rows of both tables.
+   *
+   * @param outcome rows of {@value #TABLE}
+   * @param trials rows of {@value #TRIALS_TABLE}
+   */
   public record Rows(List<Map<String, Object>> outcome, List<Map<String, Object>> trials) {
   }
 

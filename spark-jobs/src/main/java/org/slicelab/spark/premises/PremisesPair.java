@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import ai.djl.pytorch.jni.JniUtils;
+import org.slicelab.ablations.backbone.CudaRuntime;
 import org.slicelab.ablations.method.MethodOptions;
 import org.slicelab.ablations.premises.PremisesRun;
 import org.slicelab.ablations.premises.PremisesSettings;
@@ -58,6 +59,7 @@ public final class PremisesPair {
   public static Result measure(TrialSpec spec, PremisesSettings settings,
       List<OutcomeTrials.Trial> outcomeTrials, String results, boolean outcomeOnly,
       int torchThreads) {
+    CudaRuntime.exposeBundled(); // before DJL's natives load in this executor
     if (torchThreads > 0) {
       Autograd.ensureEngine();
       JniUtils.setNumThreads(torchThreads);

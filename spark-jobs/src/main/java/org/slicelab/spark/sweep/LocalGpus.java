@@ -3,6 +3,7 @@ package org.slicelab.spark.sweep;
 import ai.djl.engine.Engine;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slicelab.ablations.trial.Provenance;
 
 /**
@@ -70,15 +71,37 @@ public final class LocalGpus {
     return shared;
   }
 
-  /** Takes a free GPU's index, waiting while every GPU is in use. */
-  int take() throws InterruptedException {
-    return free.take();
+  /** Takes a free GPU, waiting while every GPU is in use; closing the lease gives it back. */
+  Lease take() throws InterruptedException {
+    return new Lease(free.take());
   }
 
   /** Gives {@code index} back. */
-  void give(int index) {
+  private synchronized void give(int index) {
     if (index < 0 || index >= count || free.contains(index) || !free.offer(index)) {
       throw new IllegalStateException("GPU " + index + " given back twice or never taken");
+    }
+  }
+
+  /** One GPU taken from the pool; {@link #close()} gives it back, once. */
+  final class Lease implements AutoCloseable {
+    private final int index;
+    private final AtomicBoolean open = new AtomicBoolean(true);
+
+    private Lease(int index) {
+      this.index = index;
+    }
+
+    /** The GPU's device index. */
+    int index() {
+      return index;
+    }
+
+    @Override
+    public void close() {
+      if (open.compareAndSet(true, false)) {
+        give(index);
+      }
     }
   }
 

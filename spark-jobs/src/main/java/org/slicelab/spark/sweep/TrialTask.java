@@ -12,6 +12,7 @@ import org.apache.spark.SparkContext$;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
+import org.slicelab.ablations.backbone.CudaRuntime;
 import org.slicelab.ablations.train.Autograd;
 import org.slicelab.ablations.trial.DeviceErrors;
 import org.slicelab.ablations.trial.Provenance;
@@ -79,6 +80,8 @@ public final class TrialTask extends AbstractFunction1<Iterator<TrialInput>, Tri
 
   /** Runs one trial in the current task (a null context means outside Spark: CPU, 1 thread). */
   public TrialAttempt run(TrialInput input, TaskContext context) {
+    // before anything in this executor touches DJL (a no-op with the CPU natives)
+    CudaRuntime.exposeBundled();
     long started = System.currentTimeMillis();
     String attemptId = TrialAttempt.newAttemptId();
     SparkEnv env = SparkEnv.get();
@@ -90,7 +93,8 @@ public final class TrialTask extends AbstractFunction1<Iterator<TrialInput>, Tri
     int threads = torchThreads > 0 ? torchThreads
         : Math.max(1, context == null ? 1 : context.cpus());
     TrialSpec spec = null;
-    int localGpu = -1;
+    LocalGpus.Lease localGpu = null;
+    Thread[] worker = new Thread[1];
     try {
       spec = TrialSpec.fromJson(input.specJson());
       if (!spec.trialId().equals(input.trialId())) {
@@ -117,10 +121,12 @@ public final class TrialTask extends AbstractFunction1<Iterator<TrialInput>, Tri
         }
       } else if (localGpus > 0) {
         localGpu = takeLocalGpu();
-        gpuAddress = String.valueOf(localGpu);
-        device = Device.gpu(localGpu);
+        gpuAddress = String.valueOf(localGpu.index());
+        device = Device.gpu(localGpu.index());
       }
-      TrialResult result = runWithTimeout(spec, device, threads, started);
+      // the trial's own time starts now (not while it waited for a GPU)
+      TrialResult result = runWithTimeout(spec, device, threads, System.currentTimeMillis(),
+          localGpu, worker);
       String error = result.error();
       if (DeviceErrors.breaksDevice(error)) {
         error = afterDeviceError(spec, executorId, error);
@@ -140,13 +146,15 @@ public final class TrialTask extends AbstractFunction1<Iterator<TrialInput>, Tri
           provenance(device), device.toString(), gpuAddress, fallback, executorId, started,
           System.currentTimeMillis(), threads, sparkAttempt);
     } finally {
-      if (localGpu >= 0) {
-        LocalGpus.shared(localGpus).give(localGpu);
+      // a trial still running (abandoned after its time-out, or its task killed) keeps its GPU
+      // until it ends: its worker gives it back then
+      if (localGpu != null && (worker[0] == null || !worker[0].isAlive())) {
+        localGpu.close();
       }
     }
   }
 
-  private int takeLocalGpu() {
+  private LocalGpus.Lease takeLocalGpu() {
     try {
       return LocalGpus.shared(localGpus).take();
     } catch (InterruptedException e) {
@@ -157,9 +165,11 @@ public final class TrialTask extends AbstractFunction1<Iterator<TrialInput>, Tri
 
   /**
    * Runs the trial in its own thread with the given torch threads; on timeout interrupts it and
-   * returns a TIMEOUT result.
+   * returns a TIMEOUT result. The thread gives {@code gpu} (a local GPU, or null) back when it
+   * ends, whenever that is, and is left in {@code running[0]}.
    */
-  private TrialResult runWithTimeout(TrialSpec spec, Device device, int threads, long started) {
+  private TrialResult runWithTimeout(TrialSpec spec, Device device, int threads, long started,
+      LocalGpus.Lease gpu, Thread[] running) {
     AtomicReference<TrialResult> result = new AtomicReference<>();
     AtomicReference<Throwable> crash = new AtomicReference<>();
     Thread worker = new Thread(() -> {
@@ -168,8 +178,13 @@ public final class TrialTask extends AbstractFunction1<Iterator<TrialInput>, Tri
         result.set(new TrialRunner(TrialResources.shared()).run(spec, device, null));
       } catch (Throwable t) {
         crash.set(t);
+      } finally {
+        if (gpu != null) {
+          gpu.close();
+        }
       }
     }, "slicelab-trial-" + spec.trialId().substring(0, 12));
+    running[0] = worker;
     worker.setDaemon(true);
     worker.start();
     try {

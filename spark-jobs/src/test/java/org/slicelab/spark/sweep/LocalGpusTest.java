@@ -2,7 +2,6 @@ package org.slicelab.spark.sweep;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -19,7 +18,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slicelab.ablations.trial.TrialSpec;
 import org.slicelab.spark.cli.SliceLab;
+import org.slicelab.spark.results.TrialAttempt;
 
 /**
  * A local sweep's GPUs: one trial per GPU at a time (the pool, under concurrent trials), and a
@@ -40,16 +41,13 @@ class LocalGpusTest {
     List<Future<?>> trials = new ArrayList<>();
     for (int t = 0; t < 24; t++) {
       trials.add(threads.submit(() -> {
-        int gpu = pool.take();
-        try {
-          if (!inUse.add(gpu)) {
+        try (LocalGpus.Lease gpu = pool.take()) {
+          if (!inUse.add(gpu.index())) {
             clashes.incrementAndGet();
           }
           most.accumulateAndGet(inUse.size(), Math::max);
           Thread.sleep(2);
-          inUse.remove(gpu);
-        } finally {
-          pool.give(gpu);
+          inUse.remove(gpu.index());
         }
         return null;
       }));
@@ -64,12 +62,27 @@ class LocalGpusTest {
   }
 
   @Test
-  void aGpuGivenBackTwiceIsAnError() throws Exception {
-    LocalGpus pool = new LocalGpus(1);
-    int gpu = pool.take();
-    pool.give(gpu);
-    assertThrows(IllegalStateException.class, () -> pool.give(gpu));
-    assertThrows(IllegalStateException.class, () -> pool.give(5));
+  void aLeaseGivesItsGpuBackOnce() throws Exception {
+    LocalGpus pool = new LocalGpus(2);
+    LocalGpus.Lease gpu = pool.take();
+    assertEquals(1, pool.available());
+    gpu.close();
+    gpu.close();
+    assertEquals(2, pool.available(), "closing twice gives the GPU back once");
+  }
+
+  @Test
+  void aTrialTakesALocalGpuAndGivesItBack() {
+    // this machine has no GPU: the trial fails on gpu(0), but it took the pool's GPU and gave it
+    // back, and its row names the GPU it was given
+    TrialSpec spec = TrialSpec.builder().method("head").trainSize(16).valSize(16).testSize(16)
+        .maxLen(16).epochs(1).build();
+    TrialAttempt attempt = new TrialTask(0, false, 1, 1).run(
+        new TrialInput(0, spec.trialId(), spec.toJson()), null);
+    assertEquals("failed", attempt.status(), attempt.error());
+    assertEquals("0", attempt.gpuAddress());
+    assertEquals("gpu(0)", attempt.device());
+    assertEquals(1, LocalGpus.shared(1).available(), "the GPU was given back");
   }
 
   @Test
@@ -94,7 +107,8 @@ class LocalGpusTest {
     String error = String.valueOf(run.json().get("error"));
     assertTrue(error.contains("'--local-gpus' = " + asked) && error.contains("sees " + visible
         + " GPU(s)"), error);
-    assertFalse(Files.exists(out.resolve("trials")), "nothing was written");
+    assertFalse(Files.exists(out.resolve("trials")) || Files.exists(out.resolve("panels")),
+        "nothing was written");
 
     run = SweepTestSupport.cli("sweep", "--grid", grid.toString(), "--out", out.toString(),
         "--local-gpus", "two");
