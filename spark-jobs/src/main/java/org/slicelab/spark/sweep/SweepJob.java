@@ -119,8 +119,9 @@ public final class SweepJob {
     }
 
     // a local master's GPUs, checked before anything is written (only when trials will run)
+    SparkConf conf = context != null ? context.getConf() : sparkConf(options, grid);
     int localGpus = plan.toRun().isEmpty() ? 0 : LocalGpus.resolve(options.localGpus(),
-        context != null ? context.master() : sparkConf(options, grid).get("spark.master"));
+        conf.get("spark.master"));
     store.prepare();
     store.cleanStaging(Duration.ofHours(12));
     RunInfo.GitState git = RunInfo.gitState();
@@ -137,7 +138,7 @@ public final class SweepJob {
     double planSeconds = seconds(start);
     long sparkStart = System.nanoTime();
     JavaSparkContext jsc = context != null ? context
-        : new JavaSparkContext(sparkConf(options, grid));
+        : new JavaSparkContext(conf);
     try {
       run = run.withSpark(jsc.master(), jsc.sc().applicationId());
       double sparkSeconds = seconds(sparkStart);

@@ -13,7 +13,6 @@ import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
 import org.slicelab.ablations.backbone.CudaRuntime;
-import org.slicelab.ablations.train.Autograd;
 import org.slicelab.ablations.trial.DeviceErrors;
 import org.slicelab.ablations.trial.Provenance;
 import org.slicelab.ablations.trial.TrialResources;
@@ -102,7 +101,6 @@ public final class TrialTask extends AbstractFunction1<Iterator<TrialInput>, Tri
             + " but this executor computes " + spec.trialId() + " for the same spec (driver and "
             + "executor run different SliceLab builds?)");
       }
-      Autograd.ensureEngine(); // exposes the natives' CUDA runtime first (CudaRuntime)
       Engine engine = Engine.getEngine("PyTorch");
       String[] addresses = gpuAddresses(context);
       if (addresses.length > 0) {

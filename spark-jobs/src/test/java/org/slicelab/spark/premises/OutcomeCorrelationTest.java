@@ -100,4 +100,32 @@ class OutcomeCorrelationTest {
     assertEquals(null, OutcomeCorrelation.Concordance.of(seed(1, new double[] {1, 2, 3},
         new double[] {1, 2, 3})), "three configurations have a rank correlation instead");
   }
+
+  @Test
+  void theSignTestKeepsItsErrorRateWhenEnergyAndAccuracyAreIndependent() {
+    // the null at its boundary: each seed's order of accuracy is a coin flip whatever the energy.
+    // With 12 seeds the exact two-sided test rejects at p <= 0.05 when 10 or more seeds agree
+    // either way (2 * 79 / 4096 = 0.0386) and at p <= 0.025 when 11 or more do (2 * 13 / 4096 =
+    // 0.0063). A one-sided p would reject 0.0386 at 0.025 as well; a tail off by one seed would
+    // reject 0.146 at 0.05.
+    java.util.Random random = new java.util.Random(7);
+    int runs = 20_000;
+    int at05 = 0;
+    int at025 = 0;
+    for (int run = 0; run < runs; run++) {
+      List<OutcomeCorrelation.Point> points = new ArrayList<>();
+      for (long seed = 1; seed <= 12; seed++) {
+        points.addAll(seed(seed, new double[] {random.nextDouble(), random.nextDouble()},
+            new double[] {random.nextDouble(), random.nextDouble()}));
+      }
+      double p = OutcomeCorrelation.Concordance.of(points).signTestP();
+      at05 += p <= 0.05 ? 1 : 0;
+      at025 += p <= 0.025 ? 1 : 0;
+    }
+    double rate05 = (double) at05 / runs;
+    double rate025 = (double) at025 / runs;
+    assertTrue(rate05 > 0.030 && rate05 < 0.047, "rate at 0.05: " + rate05 + ", exact 0.0386");
+    assertTrue(rate025 > 0.004 && rate025 < 0.0088, "rate at 0.025: " + rate025
+        + ", exact 0.0063");
+  }
 }
